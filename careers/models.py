@@ -1,0 +1,105 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class Plan(models.TextChoices):
+    FREE = "free", "Free"
+    BASIC = "basic", "Basic"
+    PREMIUM = "premium", "Premium"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        # Email addresses are stored lower-cased, so logging in ignores case.
+        return self.get(**{self.model.USERNAME_FIELD: username.lower()})
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person with an account. The email address is the login."""
+
+    email = models.EmailField("email address", unique=True)
+    plan = models.CharField(max_length=16, choices=Plan.choices, default=Plan.FREE)
+    is_staff = models.BooleanField(
+        default=False, help_text="Can log in to the admin site and edit profiles, plans and users."
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    # Plan changes are kept with who made them and when.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(plan__in=Plan.values), name="user_plan_is_known"
+            ),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    def get_absolute_url(self):
+        return reverse("account")
+
+
+class PlanOffer(models.Model):
+    """What a plan unlocks, editable by staff; a change takes effect on the next request."""
+
+    plan = models.CharField(max_length=16, choices=Plan.choices, unique=True)
+    name = models.CharField(max_length=40)
+    tagline = models.CharField(max_length=200, blank=True)
+    price = models.CharField(
+        max_length=40, blank=True, help_text="As shown on the pricing page, e.g. '$9 a month'."
+    )
+    alternatives_limit = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="How many alternative occupations a profile shows. Leave empty for all.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(plan__in=Plan.values), name="planoffer_plan_is_known"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.plan,)

@@ -1,0 +1,32 @@
+from django.db import connection
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
+
+from occupations.models import Occupation
+
+
+def home(request):
+    profiles = Occupation.objects.with_profile().order_by("title")
+    return render(request, "home.html", {"profiles": profiles})
+
+
+@never_cache
+def healthz(request):
+    """For load balancers: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No context processors: the failure may be the database they would query.
+    return HttpResponse(render_to_string("500.html"), status=500)
