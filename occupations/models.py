@@ -68,7 +68,7 @@ class Occupation(models.Model):
         null=True,
         blank=True,
         validators=[soc_code_validator],
-        help_text="Standard Occupational Classification code, NN-NNNN. Empty for roles without one.",
+        help_text="Standard Occupational Classification code, NN-NNNN; empty if it has none.",
     )
     bls_title = models.CharField("BLS title", max_length=255, blank=True)
     level = models.CharField(max_length=16, choices=SocLevel.choices, blank=True)
