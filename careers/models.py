@@ -103,3 +103,19 @@ class PlanOffer(models.Model):
 
     def natural_key(self):
         return (self.plan,)
+
+
+class ContentStamp(models.Model):
+    """A counter bumped by every write that changes what pages show (admin edits, imports).
+
+    Rendered fragments are cached under keys that include the counter, so each gunicorn worker's
+    local cache stops serving stale HTML on the next request after any change, without having to
+    reach into other processes' caches.
+    """
+
+    key = models.CharField(max_length=40, unique=True)
+    version = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.key} v{self.version}"

@@ -1,0 +1,40 @@
+"""Render-once caching for pages that are expensive to build and the same for many viewers.
+
+Keys carry the content stamp (see ContentStamp), so any write that calls bump_content_version()
+invalidates every cached fragment in every process on the next request. Fragments that depend on
+the viewer's plan must put the plan in `parts`: nothing is ever shared across plans.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.db.models import F
+
+from careers.models import ContentStamp
+
+CONTENT = "content"
+TIMEOUT = 60 * 60
+
+
+def content_version() -> int:
+    row = ContentStamp.objects.filter(key=CONTENT).values_list("version", flat=True).first()
+    return row or 0
+
+
+def bump_content_version() -> None:
+    updated = ContentStamp.objects.filter(key=CONTENT).update(version=F("version") + 1)
+    if not updated:
+        ContentStamp.objects.get_or_create(key=CONTENT, defaults={"version": 1})
+
+
+def cached_html(name: str, parts, render, *, version: int | None = None) -> str:
+    """Return render() for these key parts, rendering it only on a cache miss."""
+    if version is None:
+        version = content_version()
+    raw = "\x1f".join(str(part) for part in (name, version, *parts))
+    key = f"html:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, TIMEOUT)
+    return html
