@@ -7,6 +7,7 @@ from occupations import search
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
     path("search/", search.search_view, name="search"),
     path("occupations/", include("occupations.urls")),
     path("", include("salaries.urls")),

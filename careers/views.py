@@ -23,6 +23,11 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /accounts/", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain")
+
+
 def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 
