@@ -1,10 +1,48 @@
+import logging
+import sys
+
+from django.core.signals import got_request_exception
 from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+# Set on the request when a database outage was turned into a 500 deeper in the stack.
+_MARK = "_careers_database_unavailable"
+
+
+def is_database_outage(exception) -> bool:
+    """True for errors that mean "PostgreSQL cannot be reached", not "this query is wrong"."""
+    if isinstance(exception, OperationalError | InterfaceError):
+        return True
+    return isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
+
+
+def unavailable_response() -> HttpResponse:
+    # A static template, rendered without a request: no context processor may touch the database.
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "5"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _mark_outage(sender, request=None, **kwargs):
+    if request is not None and is_database_outage(sys.exc_info()[1]):
+        setattr(request, _MARK, True)
+
+
+# Django turns an exception raised inside any middleware (the session middleware saving a
+# session, authentication loading a user) into a 500 right where it happens, so an outer
+# middleware never sees the exception itself. The signal fires inside that except block:
+# note the outage on the request, and __call__ below swaps the 500 for the 503 page.
+got_request_exception.connect(_mark_outage, dispatch_uid="careers-database-unavailable")
 
 
 class DatabaseUnavailableMiddleware:
     """Answer 503 with a plain page while PostgreSQL is unreachable, instead of a traceback.
 
+    Covers failures in views, in template rendering and in the middleware below this one.
     Connections are health-checked (CONN_HEALTH_CHECKS), so once the server is back the next
     request reconnects without restarting the app.
     """
@@ -13,16 +51,14 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if getattr(request, _MARK, False):
+            logger.warning("Database unavailable: answered %s with 503", request.path)
+            return unavailable_response()
+        return response
 
     def process_exception(self, request, exception):
-        if isinstance(exception, OperationalError | InterfaceError) or (
-            isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
-        ):
-            from django.http import HttpResponse
-
-            response = HttpResponse(render_to_string("503.html"), status=503)
-            response["Retry-After"] = "5"
-            response["Cache-Control"] = "no-store"
-            return response
+        if is_database_outage(exception):
+            logger.warning("Database unavailable: %s", exception)
+            return unavailable_response()
         return None
