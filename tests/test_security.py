@@ -1,0 +1,198 @@
+"""Security hardening: production settings pass `check --deploy`, and every response carries
+the headers and cookies that keep the site out of frames, off plain HTTP and free of injected
+scripts.
+
+Production settings are read at import time, so the production cases run Django in a
+subprocess with the environment a deployment would give it.
+"""
+
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def production_env(**extra) -> dict:
+    settings_dict = connection.settings_dict
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "careers.settings",
+        "DEBUG": "False",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "careers.example.com",
+        # The test database, so that pages which read it render.
+        "DATABASE_URL": "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(
+            **{key: settings_dict[key] or "" for key in ("USER", "HOST", "PORT", "NAME")}
+        ),
+        "LOG_LEVEL": "CRITICAL",
+        **extra,
+    }
+
+
+def run_django(script: str, *args: str, **env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
+        cwd=BASE_DIR,
+        env=production_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_is_clean_under_production_settings(db):
+    result = run_django(
+        "import sys; from django.core.management import execute_from_command_line; "
+        "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(db):
+    result = run_django("import django; django.setup()", SECRET_KEY="")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts(db):
+    result = run_django("import django; django.setup()", ALLOWED_HOSTS="")
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS is not set" in result.stderr
+
+
+PRODUCTION_CLIENT = """
+import json, sys, django
+from django.conf import settings
+# collectstatic's manifest is a deployment step these checks do not need.
+settings.STORAGES["staticfiles"]["BACKEND"] = (
+    "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+django.setup()
+from django.test import Client
+
+client = Client(HTTP_HOST="careers.example.com", raise_request_exception=False)
+out = {"settings": {
+    name: getattr(settings, name) for name in (
+        "SESSION_COOKIE_NAME", "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY",
+        "SESSION_COOKIE_PATH", "SESSION_COOKIE_DOMAIN", "SESSION_COOKIE_SAMESITE",
+        "CSRF_COOKIE_NAME", "CSRF_COOKIE_SECURE", "CSRF_COOKIE_PATH", "CSRF_COOKIE_DOMAIN",
+    )
+}}
+plain = client.get("/robots.txt")
+out["plain"] = {"status": plain.status_code, "location": plain.get("Location")}
+for path in sys.argv[1:]:
+    response = client.get(path, secure=True)
+    out[path] = {
+        "status": response.status_code,
+        "headers": dict(response.headers),
+        "cookies": {
+            name: {key: morsel[key] for key in ("secure", "path", "domain", "httponly", "samesite")}
+            for name, morsel in response.cookies.items()
+        },
+    }
+print(json.dumps(out))
+"""
+
+
+@pytest.fixture(scope="module")
+def production(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        result = run_django(PRODUCTION_CLIENT, "/", "/robots.txt", "/admin/login/")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_production_redirects_plain_http_to_https(production):
+    assert production["plain"]["status"] == 301
+    assert production["plain"]["location"] == "https://careers.example.com/robots.txt"
+
+
+@pytest.mark.parametrize("path", ["/", "/robots.txt", "/admin/login/"])
+def test_production_responses_carry_the_security_headers(production, path):
+    response = production[path]
+    assert response["status"] == 200
+    headers = response["headers"]
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert_strict_policy(headers["Content-Security-Policy"])
+
+
+def test_production_cookies_are_host_only_secure_and_prefixed(production):
+    settings = production["settings"]
+    # The __Host- prefix makes the browser refuse the cookie unless it is Secure, has Path=/
+    # and no Domain: a sibling subdomain can then neither set nor read it.
+    for prefix in ("SESSION_COOKIE", "CSRF_COOKIE"):
+        assert settings[f"{prefix}_NAME"].startswith("__Host-")
+        assert settings[f"{prefix}_SECURE"] is True
+        assert settings[f"{prefix}_PATH"] == "/"
+        assert settings[f"{prefix}_DOMAIN"] is None
+    assert settings["SESSION_COOKIE_HTTPONLY"] is True
+    assert settings["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+    csrf = production["/admin/login/"]["cookies"]["__Host-csrftoken"]
+    assert csrf["secure"] is True
+    assert csrf["path"] == "/"
+    assert csrf["domain"] == ""
+
+
+def parse_policy(header: str) -> dict[str, list[str]]:
+    directives = {}
+    for part in header.split(";"):
+        name, *values = part.split()
+        directives[name] = values
+    return directives
+
+
+def assert_strict_policy(header: str) -> None:
+    policy = parse_policy(header)
+    assert policy["default-src"] == ["'self'"]
+    assert policy["script-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["base-uri"] == ["'self'"]
+    assert policy["form-action"] == ["'self'"]
+    assert "'unsafe-inline'" not in header
+    assert "'unsafe-eval'" not in header
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/occupations/", "/search/?q=nurse", "/no-such-page/", "/admin/login/"]
+)
+def test_every_page_carries_the_strict_content_security_policy(client, db, path):
+    response = client.get(path)
+    assert_strict_policy(response["Content-Security-Policy"])
+
+
+# An inline <script> (one without src=), an event-handler attribute or an inline style would be
+# blocked by the policy above: the page would silently lose behaviour or layout.
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"<style\b|<[^>]+\sstyle\s*=", re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/occupations/", "/search/", "/search/?q=nurse", "/no-such-page/"]
+)
+def test_site_pages_need_no_inline_script_or_style(client, db, path):
+    html = client.get(path).content.decode()
+    assert not INLINE_SCRIPT.findall(html)
+    assert not INLINE_HANDLER.findall(html)
+    assert not INLINE_STYLE.findall(html)
+
+
+def test_unknown_host_is_refused(client, db):
+    response = client.get("/", HTTP_HOST="evil.example.com")
+    assert response.status_code == 400
