@@ -4,12 +4,13 @@ Fixtures use natural keys or fixed primary keys, so loading them again changes n
 """
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+
+from occupations.services import ProfileDataError, load_profiles
 
 FIXTURES = [
     "plans",
-    "occupations",
 ]
 
 
@@ -21,5 +22,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             for fixture in FIXTURES:
                 call_command("loaddata", fixture, verbosity=verbosity)
+            # Written profiles: an upsert that leaves BLS fields and staff edits alone.
+            try:
+                profiles = load_profiles()
+            except ProfileDataError as error:
+                raise CommandError(f"Profiles not loaded: {error}") from None
+            if verbosity:
+                self.stdout.write(f"Occupation profiles: {profiles}")
         if verbosity:
             self.stdout.write(self.style.SUCCESS("Site data loaded."))
