@@ -71,6 +71,23 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_absolute_url(self):
         return reverse("account")
 
+    def save(self, *args, **kwargs):
+        # A login only stamps last_login, which the history leaves out: recording a snapshot for
+        # every login would bury the plan changes that staff read the history for.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= {"last_login"}:
+            self.skip_history_when_saving = True
+            try:
+                return super().save(*args, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+        return super().save(*args, **kwargs)
+
+
+class PlanOfferManager(models.Manager):
+    def get_by_natural_key(self, plan):
+        return self.get(plan=plan)
+
 
 class PlanOffer(models.Model):
     """What a plan unlocks, editable by staff; a change takes effect on the next request."""
@@ -90,6 +107,8 @@ class PlanOffer(models.Model):
 
     history = HistoricalRecords()
 
+    objects = PlanOfferManager()
+
     class Meta:
         ordering = ["position"]
         constraints = [
@@ -103,6 +122,10 @@ class PlanOffer(models.Model):
 
     def natural_key(self):
         return (self.plan,)
+
+    @property
+    def unlocks_all_alternatives(self) -> bool:
+        return self.alternatives_limit is None
 
 
 class ContentStamp(models.Model):
@@ -119,3 +142,72 @@ class ContentStamp(models.Model):
 
     def __str__(self):
         return f"{self.key} v{self.version}"
+
+
+class UpgradeStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    GRANTED = "granted", "Granted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class UpgradeRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=UpgradeStatus.PENDING)
+
+    def for_staff(self):
+        return self.select_related("user", "decided_by")
+
+
+class UpgradeRequest(models.Model):
+    """A user's request for a higher plan, for staff to grant or decline (there is no payment)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="upgrade_requests")
+    plan = models.CharField("requested plan", max_length=16, choices=Plan.choices)
+    plan_at_request = models.CharField("plan when requested", max_length=16, choices=Plan.choices)
+    status = models.CharField(
+        max_length=16, choices=UpgradeStatus.choices, default=UpgradeStatus.PENDING
+    )
+    created_at = models.DateTimeField("requested at", default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The staff member who granted or declined the request.",
+    )
+
+    objects = UpgradeRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # A second click or a second tab must not queue a second request.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="pending"),
+                name="one_pending_upgrade_request_per_user",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(plan__in=[Plan.BASIC, Plan.PREMIUM]),
+                name="upgrade_request_plan_is_paid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(plan_at_request__in=Plan.values),
+                name="upgrade_request_plan_at_request_is_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=UpgradeStatus.values),
+                name="upgrade_request_status_is_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending", decided_at__isnull=True)
+                | (~models.Q(status="pending") & models.Q(decided_at__isnull=False)),
+                name="upgrade_request_decided_iff_not_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} asks for {self.get_plan_display()}"

@@ -1,0 +1,125 @@
+"""Sign-up, log-in and log-out, the account page, and the pricing page with upgrade requests."""
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timezone import localtime
+from django.views.decorators.http import require_http_methods, require_POST
+
+from careers import services
+from careers.forms import LoginForm, SignupForm, UpgradeRequestForm
+from careers.gating import pricing_cards
+from careers.models import PlanOffer, UpgradeRequest, UpgradeStatus
+from careers.plans import viewer_plan
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("account")
+    form = SignupForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        # Two backends are configured (axes and Django's), so login() must be told which one.
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Welcome! Your account is ready, on the Free plan.")
+        return redirect(_safe_next(request, reverse("account")))
+    return render(
+        request, "registration/signup.html", {"form": form, "next": _safe_next(request, "")}
+    )
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+@require_http_methods(["GET", "POST"])
+def logout_view(request):
+    """POST logs out (the session is deleted on the server); GET asks for confirmation."""
+    if request.method == "POST":
+        logout(request)
+        messages.info(request, "You have logged out.")
+        return redirect("home")
+    if not request.user.is_authenticated:
+        return redirect("home")
+    return render(request, "registration/logout_confirm.html")
+
+
+@login_required
+def account(request):
+    user = request.user
+    context = {
+        "offer": PlanOffer.objects.filter(plan=user.plan).first(),
+        "pending": UpgradeRequest.objects.pending().filter(user=user).first(),
+        "decided": UpgradeRequest.objects.filter(user=user)
+        .exclude(status=UpgradeStatus.PENDING)
+        .select_related("decided_by")
+        .first(),
+    }
+    return render(request, "careers/account.html", context)
+
+
+def pricing(request):
+    context = {"cards": pricing_cards(user=request.user), "plan": viewer_plan(request.user)}
+    return render(request, "careers/pricing.html", context)
+
+
+@require_POST
+def request_upgrade(request):
+    if not request.user.is_authenticated:
+        messages.info(request, "Create a free account, or log in, to ask for an upgrade.")
+        return redirect(f"{reverse('signup')}?next={reverse('pricing')}")
+    form = UpgradeRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose Basic or Premium to ask for an upgrade.")
+        return redirect("pricing")
+    try:
+        result = services.request_upgrade(user=request.user, plan=form.cleaned_data["plan"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("pricing")
+    plan = result.request.get_plan_display()
+    if result.outcome is services.RequestOutcome.CREATED:
+        messages.success(
+            request,
+            f"Thank you. We have your request for {plan}; "
+            "our staff will look at it and change your plan.",
+        )
+    elif result.outcome is services.RequestOutcome.CHANGED:
+        messages.success(
+            request,
+            f"Your pending request now asks for {plan} instead of {result.previous_plan.label}.",
+        )
+    else:
+        messages.info(
+            request,
+            f"You asked for {plan} on {date_format(localtime(result.request.created_at))} already; "
+            "the request is still with our staff.",
+        )
+    return redirect("account")
+
+
+@login_required
+@require_POST
+def withdraw_upgrade(request):
+    if services.withdraw_upgrade_request(user=request.user):
+        messages.info(request, "Your upgrade request is withdrawn.")
+    else:
+        messages.info(request, "You have no pending upgrade request.")
+    return redirect("account")

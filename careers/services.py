@@ -1,0 +1,171 @@
+"""Writes to accounts and plans: plan changes and upgrade requests.
+
+Each function is one transaction and locks the user's row first, so that two staff members (or a
+staff member and the set_plan command) acting on the same person at once are applied one after
+the other, and the plan history records both.
+"""
+
+from dataclasses import dataclass
+from enum import Enum
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from careers.gating import plan_rank
+from careers.models import Plan, UpgradeRequest, UpgradeStatus, User
+
+
+def _locked(user) -> User:
+    return User.objects.select_for_update().get(pk=user.pk)
+
+
+def _settle_pending_request(*, user, decided_by) -> UpgradeRequest | None:
+    """Mark the user's pending request granted once their plan meets or passes it."""
+    pending = UpgradeRequest.objects.pending().filter(user=user).first()
+    if pending is None or plan_rank(user.plan) < plan_rank(pending.plan):
+        return None
+    pending.status = UpgradeStatus.GRANTED
+    pending.decided_at = timezone.now()
+    pending.decided_by = decided_by
+    pending.full_clean()
+    pending.save()
+    return pending
+
+
+@transaction.atomic
+def change_plan(*, user, plan, changed_by=None, reason: str = "") -> bool:
+    """Put `user` on `plan`, recorded in the plan history with who and why.
+
+    Returns False, and records nothing, when the user is already on that plan. A pending upgrade
+    request that the new plan satisfies is marked granted.
+    """
+    plan = Plan(plan)
+    locked = _locked(user)
+    if locked.plan == plan:
+        return False
+    old = locked.get_plan_display()
+    locked.plan = plan
+    locked.full_clean(exclude=["password"])
+    # simple-history reads these two attributes when it writes the historical row.
+    locked._history_user = changed_by
+    locked._change_reason = (reason or f"Plan changed from {old} to {plan.label}")[:100]
+    locked.save(update_fields=["plan"])
+    _settle_pending_request(user=locked, decided_by=changed_by)
+    user.plan = locked.plan
+    return True
+
+
+@transaction.atomic
+def settle_upgrade_requests(*, user, decided_by) -> UpgradeRequest | None:
+    """After staff changed a plan in the user form, close the request the new plan answers."""
+    return _settle_pending_request(user=_locked(user), decided_by=decided_by)
+
+
+class RequestOutcome(Enum):
+    CREATED = "created"
+    ALREADY_PENDING = "already pending"
+    CHANGED = "changed"
+
+
+@dataclass(frozen=True)
+class UpgradeRequestResult:
+    request: UpgradeRequest
+    outcome: RequestOutcome
+    previous_plan: Plan | None = None
+
+
+@transaction.atomic
+def request_upgrade(*, user, plan) -> UpgradeRequestResult:
+    """Record that `user` would like `plan`, for staff to act on.
+
+    One request is pending at a time: asking again for the same plan changes nothing, asking for
+    another plan changes the pending request. Raises ValidationError unless `plan` is above the
+    user's current plan.
+    """
+    try:
+        plan = Plan(plan)
+    except ValueError:
+        raise ValidationError("Choose Basic or Premium.", code="unknown_plan") from None
+    locked = _locked(user)
+    if plan_rank(plan) <= plan_rank(locked.plan):
+        raise ValidationError(
+            "You already have %(current)s, which includes everything in %(plan)s.",
+            code="not_an_upgrade",
+            params={"current": locked.get_plan_display(), "plan": plan.label},
+        )
+    pending = UpgradeRequest.objects.pending().filter(user=locked).first()
+    if pending is not None and pending.plan == plan:
+        return UpgradeRequestResult(pending, RequestOutcome.ALREADY_PENDING)
+    if pending is not None:
+        previous = Plan(pending.plan)
+        pending.plan = plan
+        pending.full_clean()
+        pending.save(update_fields=["plan"])
+        return UpgradeRequestResult(pending, RequestOutcome.CHANGED, previous)
+    created = UpgradeRequest(user=locked, plan=plan, plan_at_request=locked.plan)
+    created.full_clean()
+    created.save()
+    return UpgradeRequestResult(created, RequestOutcome.CREATED)
+
+
+@transaction.atomic
+def withdraw_upgrade_request(*, user) -> bool:
+    """The user no longer wants their pending upgrade. False when nothing was pending."""
+    locked = _locked(user)
+    pending = UpgradeRequest.objects.select_for_update().pending().filter(user=locked).first()
+    if pending is None:
+        return False
+    pending.status = UpgradeStatus.WITHDRAWN
+    pending.decided_at = timezone.now()
+    pending.decided_by = None
+    pending.full_clean()
+    pending.save()
+    return True
+
+
+@transaction.atomic
+def grant_upgrade_request(*, upgrade_request, granted_by) -> bool:
+    """Give the user the plan they asked for. False when the request is no longer pending."""
+    pending = (
+        UpgradeRequest.objects.select_for_update()
+        .filter(pk=upgrade_request.pk, status=UpgradeStatus.PENDING)
+        .first()
+    )
+    if pending is None:
+        return False
+    locked = _locked(pending.user)
+    if plan_rank(locked.plan) < plan_rank(pending.plan):
+        change_plan(
+            user=locked,
+            plan=pending.plan,
+            changed_by=granted_by,
+            reason=f"Upgrade request #{pending.pk} granted",
+        )
+    # change_plan settled it already unless the user had the plan anyway; settle it here then.
+    pending.refresh_from_db()
+    if pending.status == UpgradeStatus.PENDING:
+        pending.status = UpgradeStatus.GRANTED
+        pending.decided_at = timezone.now()
+        pending.decided_by = granted_by
+        pending.full_clean()
+        pending.save()
+    return True
+
+
+@transaction.atomic
+def decline_upgrade_request(*, upgrade_request, declined_by) -> bool:
+    """Close the request without changing the plan. False when it is no longer pending."""
+    pending = (
+        UpgradeRequest.objects.select_for_update()
+        .filter(pk=upgrade_request.pk, status=UpgradeStatus.PENDING)
+        .first()
+    )
+    if pending is None:
+        return False
+    pending.status = UpgradeStatus.DECLINED
+    pending.decided_at = timezone.now()
+    pending.decided_by = declined_by
+    pending.full_clean()
+    pending.save()
+    return True

@@ -1,0 +1,359 @@
+"""Sign-up, log-in, log-out, lockout, password change and reset, and the account page."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from careers.models import Plan, User
+
+PASSWORD = "plum-orchard-71-lantern"
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(settings):
+    # The password rules are what these tests check; the hash's cost only slows them down.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def member(db):
+    return User.objects.create_user("member@example.com", PASSWORD)
+
+
+def signup(client, **overrides):
+    data = {"email": "new@example.com", "password1": PASSWORD, "password2": PASSWORD}
+    data.update(overrides)
+    return client.post(reverse("signup"), data)
+
+
+def login(client, email="member@example.com", password=PASSWORD):
+    return client.post(reverse("login"), {"username": email, "password": password})
+
+
+def test_urls_live_where_the_issue_says():
+    assert reverse("signup") == "/accounts/signup/"
+    assert reverse("login") == "/accounts/login/"
+    assert reverse("logout") == "/accounts/logout/"
+    assert reverse("account") == "/accounts/"
+    assert reverse("pricing") == "/pricing/"
+    assert reverse("password_change").startswith("/accounts/")
+    assert reverse("password_reset").startswith("/accounts/")
+
+
+# Sign-up
+
+
+def test_it_signs_up_on_the_free_plan_and_logs_in(client, db):
+    response = signup(client, email="New.Person@Example.com")
+
+    assert response.status_code == 302
+    assert response.url == reverse("account")
+    user = User.objects.get()
+    assert user.email == "new.person@example.com"
+    assert user.plan == Plan.FREE
+    assert user.check_password(PASSWORD)
+    assert client.session["_auth_user_id"] == str(user.pk)
+    page = client.get(reverse("account"))
+    assert "new.person@example.com" in page.content.decode()
+
+
+def test_sign_up_follows_a_local_next_but_not_a_foreign_one(client, db):
+    response = client.post(
+        f"{reverse('signup')}?next=/pricing/",
+        {"email": "a@example.com", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.url == "/pricing/"
+    other = Client()
+    response = other.post(
+        f"{reverse('signup')}?next=https://evil.example/",
+        {"email": "b@example.com", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.url == reverse("account")
+
+
+def test_it_refuses_an_email_taken_in_another_case(client, member):
+    response = signup(client, email="MEMBER@example.COM")
+
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    assert User.objects.count() == 1
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("password", "too common"),
+        ("12345678903", "entirely numeric"),
+        ("short", "too short"),
+        ("new@example.com", "too similar"),
+    ],
+)
+def test_it_refuses_a_weak_password_with_the_reason(client, db, password, message):
+    response = signup(client, password1=password, password2=password)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"email": "not an email", "password1": PASSWORD, "password2": PASSWORD},
+        {"email": "x@example.com", "password1": PASSWORD, "password2": PASSWORD + "x"},
+        {"email": "x@example.com", "password1": PASSWORD},
+        {"email": "x" * 300 + "@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        {"email": "x@example.com\x00", "password1": PASSWORD, "password2": PASSWORD},
+        {"email": ["a@example.com", "b@example.com"], "password1": "", "password2": ""},
+    ],
+)
+def test_a_bad_sign_up_form_shows_errors_never_a_500(client, db, data):
+    response = client.post(reverse("signup"), data)
+
+    assert response.status_code == 200
+    assert 'class="errorlist' in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_a_logged_in_user_is_sent_from_sign_up_to_the_account(client, member):
+    client.force_login(member)
+    assert client.get(reverse("signup")).url == reverse("account")
+
+
+# Log-in and log-out
+
+
+def test_it_logs_in_by_email_in_any_case(client, member):
+    response = login(client, email="Member@Example.com")
+
+    assert response.status_code == 302
+    assert response.url == reverse("account")
+    assert client.session["_auth_user_id"] == str(member.pk)
+
+
+def test_login_rotates_the_session(client, member):
+    session = client.session
+    session["probe"] = "before login"
+    session.save()
+    before = session.session_key
+    client.cookies[settings.SESSION_COOKIE_NAME] = before
+
+    login(client)
+
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after != before
+    assert not Session.objects.filter(session_key=before).exists()
+
+
+def test_a_wrong_password_is_a_form_error(client, member):
+    response = login(client, password="wrong-password")
+
+    assert response.status_code == 200
+    assert "do not match an account" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_logout_ends_the_session_on_the_server(client, member):
+    login(client)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert Session.objects.filter(session_key=key).exists()
+
+    response = client.post(reverse("logout"))
+
+    assert response.status_code == 302
+    assert not Session.objects.filter(session_key=key).exists()
+    assert client.get(reverse("account")).status_code == 302
+
+
+def test_logout_by_get_only_asks_for_confirmation(client, member):
+    client.force_login(member)
+
+    response = client.get(reverse("logout"))
+
+    assert response.status_code == 200
+    assert 'action="/accounts/logout/"' in response.content.decode()
+    assert client.session["_auth_user_id"] == str(member.pk)
+
+
+def test_header_offers_log_in_to_visitors_and_log_out_to_members(client, member):
+    html = client.get(reverse("pricing")).content.decode()
+    assert 'href="/accounts/login/"' in html
+    assert 'href="/accounts/signup/"' in html
+    assert "Log out" not in html
+
+    client.force_login(member)
+    html = client.get(reverse("pricing")).content.decode()
+    assert 'href="/accounts/"' in html
+    header = html.split("</header>")[0]
+    assert re.search(r'<form method="post" action="/accounts/logout/">\s*<input', header)
+    assert "csrfmiddlewaretoken" in header
+
+
+# Lockout
+
+
+def test_ten_wrong_passwords_lock_the_account_out_with_a_clear_message(client, member):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert login(client, password="guess").status_code == 200
+
+    response = login(client, password="guess")
+
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Too many failed log-in attempts" in html
+    assert "Try again in 15 minutes" in html
+    assert 'href="/static/css/site.css"' in html
+    # The right password does not get through while the lock lasts.
+    assert login(client).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_lockout_also_stops_guessing_from_the_same_address_at_other_accounts(client, member):
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        login(client, email=f"someone{number}@example.com", password="guess")
+
+    assert login(client).status_code == 429
+
+
+# Password change and reset
+
+
+def test_it_changes_the_password_and_keeps_the_session(client, member):
+    client.force_login(member)
+    new = "violet-harbour-38-compass"
+
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("password_change_done")
+    member.refresh_from_db()
+    assert member.check_password(new)
+    assert client.get(reverse("account")).status_code == 200
+
+
+def test_password_change_needs_the_old_password(client, member):
+    client.force_login(member)
+    new = "violet-harbour-38-compass"
+
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "wrong", "new_password1": new, "new_password2": new},
+    )
+
+    assert response.status_code == 200
+    member.refresh_from_db()
+    assert member.check_password(PASSWORD)
+
+
+def test_password_reset_mails_a_link_that_sets_a_new_password(client, member):
+    response = client.post(reverse("password_reset"), {"email": "MEMBER@example.com"})
+
+    assert response.url == reverse("password_reset_done")
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["member@example.com"]
+    assert message.subject == "Reset your Career Explorer password"
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", message.body).group(1)
+
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    assert "Choose a new password" in form_page.content.decode()
+    new = "violet-harbour-38-compass"
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}
+    )
+
+    assert done.url == reverse("password_reset_complete")
+    member.refresh_from_db()
+    assert member.check_password(new)
+    assert login(Client(), password=new).status_code == 302
+
+
+def test_password_reset_for_an_unknown_address_sends_nothing_and_reveals_nothing(client, db):
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.com"})
+
+    assert response.url == reverse("password_reset_done")
+    assert mail.outbox == []
+
+
+def test_a_used_or_forged_reset_link_is_refused_politely(client, member):
+    response = client.get("/accounts/password/reset/MQ/forged-token/", follow=True)
+
+    assert response.status_code == 200
+    assert "This link no longer works" in response.content.decode()
+
+
+# Account page
+
+
+def test_the_account_page_needs_a_login(client, db):
+    response = client.get(reverse("account"))
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={reverse('account')}"
+
+
+def test_the_account_page_shows_the_plan_and_what_it_unlocks(client, member):
+    member.plan = Plan.BASIC
+    member.save()
+    client.force_login(member)
+
+    html = client.get(reverse("account")).content.decode()
+
+    assert "Your plan: Basic" in html
+    assert "up to 5 alternative occupations" in html
+
+
+# CSRF
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("signup", {"email": "c@example.com", "password1": PASSWORD, "password2": PASSWORD}),
+        ("login", {"username": "member@example.com", "password": PASSWORD}),
+        ("logout", {}),
+        ("password_reset", {"email": "member@example.com"}),
+    ],
+)
+def test_forms_refuse_a_post_without_the_csrf_token(member, name, data):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(reverse(name), data)
+
+    assert response.status_code == 403
+    assert User.objects.count() == 1
+    assert mail.outbox == []
+
+
+def test_logout_without_the_csrf_token_keeps_the_session(member):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+
+    assert client.post(reverse("logout")).status_code == 403
+    assert client.session["_auth_user_id"] == str(member.pk)
+
+
+def test_password_change_refuses_a_post_without_the_csrf_token(member):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    new = "violet-harbour-38-compass"
+
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+
+    assert response.status_code == 403
+    member.refresh_from_db()
+    assert member.check_password(PASSWORD)
