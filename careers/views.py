@@ -1,4 +1,5 @@
 from django.db import connection
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -8,8 +9,15 @@ from occupations.models import Occupation
 
 
 def home(request):
-    profiles = Occupation.objects.with_profile().order_by("title")
-    return render(request, "home.html", {"profiles": profiles})
+    profiles = list(
+        Occupation.objects.with_profile()
+        .annotate(alternative_count=Count("alternatives"))
+        .order_by("title")
+    )
+    # The fullest profile leads: the one that points readers to the most alternatives.
+    featured = max(profiles, key=lambda p: p.alternative_count, default=None)
+    others = [profile for profile in profiles if profile is not featured]
+    return render(request, "home.html", {"featured": featured, "profiles": others})
 
 
 @never_cache
