@@ -7,9 +7,11 @@ Limits are read from PlanOffer on every call, so a change in admin applies on th
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
+
 from careers.models import Plan, PlanOffer, UpgradeRequest
 from careers.plans import viewer_plan
-from occupations.models import Alternative
+from occupations.models import Alternative, Occupation
 from salaries.models import FigureStatus, Release, WageEstimate
 
 # Used only if a plan's PlanOffer row is missing (fixtures/plans.json creates all three), so that
@@ -108,6 +110,16 @@ class MedianWage:
         return ""
 
 
+def newest_release_with_national_figures():
+    """The newest release with U.S.-wide estimates: one query.
+
+    A release row can exist before its figures are imported; comparing against it would show
+    "No BLS estimate" everywhere, so such releases are skipped.
+    """
+    national = WageEstimate.objects.national().filter(release=OuterRef("pk"))
+    return Release.objects.filter(Exists(national)).newest_first().only("pk", "name").first()
+
+
 NO_ESTIMATE = MedianWage(amount=None, status=FigureStatus.NOT_AVAILABLE, found=False)
 
 
@@ -128,8 +140,9 @@ def national_medians(occupation_ids, release) -> dict[int, MedianWage]:
 
 @dataclass(frozen=True)
 class ShownAlternative:
-    title: str
-    url: str
+    """One alternative the viewer may see: the occupation, what it shares, and what it pays."""
+
+    alternative: Occupation
     shared_tasks: str
     shared_knowledge: str
     shared_environment: str
@@ -159,7 +172,7 @@ class GatedAlternatives:
 
     @property
     def unlock_text(self) -> str:
-        """'4 more alternative occupations with Basic, 7 with Premium'."""
+        """'4 more alternative occupations with Basic, 7 with Premium'; "" when none are locked."""
         parts = []
         for index, unlock in enumerate(self.unlocks):
             if index == 0:
@@ -170,14 +183,22 @@ class GatedAlternatives:
         return ", ".join(parts)
 
 
-def gated_alternatives(*, occupation, user) -> GatedAlternatives:
-    """The alternatives `user` may see on `occupation`'s profile, closest first.
+def cache_parts(plan, offers: list[Offer]) -> list[str]:
+    """What a cached copy of the gated list depends on besides the content: the viewer's plan
+    and every plan's limit and name (the unlock line names the plans above the viewer's)."""
+    return [str(Plan(plan)), *(f"{o.plan}={o.limit}:{o.name}" for o in offers)]
 
-    Five queries whatever the plan: the plans' limits, the number of alternatives, the visible
-    alternatives (sliced in SQL), the newest release and the national medians.
+
+def gated_alternatives(*, occupation, plan, offers: list[Offer] | None = None) -> GatedAlternatives:
+    """The alternatives a viewer on `plan` may see on `occupation`'s profile, closest first.
+
+    Four queries whatever the plan (five without `offers`): the number of alternatives, the
+    visible ones (sliced in SQL, so locked rows are never fetched), the newest release, and the
+    national medians.
     """
-    plan = viewer_plan(user)
-    offers = plan_offers()
+    plan = Plan(plan)
+    if offers is None:
+        offers = plan_offers()
     limit = next(offer.limit for offer in offers if offer.plan == plan)
 
     alternatives = Alternative.objects.filter(occupation=occupation)
@@ -187,7 +208,7 @@ def gated_alternatives(*, occupation, user) -> GatedAlternatives:
         visible = visible[:limit]
     visible = list(visible)
 
-    release = Release.objects.newest_first().only("pk", "name").first()
+    release = newest_release_with_national_figures()
     medians = national_medians([occupation.pk, *(item.alternative_id for item in visible)], release)
     base = medians.get(occupation.pk, NO_ESTIMATE)
 
@@ -196,8 +217,7 @@ def gated_alternatives(*, occupation, user) -> GatedAlternatives:
         median = medians.get(item.alternative_id, NO_ESTIMATE)
         shown.append(
             ShownAlternative(
-                title=item.alternative.title,
-                url=item.alternative.get_absolute_url(),
+                alternative=item.alternative,
                 shared_tasks=item.shared_tasks,
                 shared_knowledge=item.shared_knowledge,
                 shared_environment=item.shared_environment,
