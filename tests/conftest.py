@@ -21,3 +21,198 @@ def site_data(request, db):
 
     if not Occupation.objects.exists():
         call_command("load_site_data", verbosity=0)
+
+
+# ---- salary pages: small factories for wage figures (helper C) ----
+
+STATES = [
+    ("01", "AL", "Alabama"), ("02", "AK", "Alaska"), ("04", "AZ", "Arizona"),
+    ("05", "AR", "Arkansas"), ("06", "CA", "California"), ("08", "CO", "Colorado"),
+    ("09", "CT", "Connecticut"), ("10", "DE", "Delaware"), ("11", "DC", "District of Columbia"),
+    ("12", "FL", "Florida"), ("13", "GA", "Georgia"), ("15", "HI", "Hawaii"),
+    ("16", "ID", "Idaho"), ("17", "IL", "Illinois"), ("18", "IN", "Indiana"),
+    ("19", "IA", "Iowa"), ("20", "KS", "Kansas"), ("21", "KY", "Kentucky"),
+    ("22", "LA", "Louisiana"), ("23", "ME", "Maine"), ("24", "MD", "Maryland"),
+    ("25", "MA", "Massachusetts"), ("26", "MI", "Michigan"), ("27", "MN", "Minnesota"),
+    ("28", "MS", "Mississippi"), ("29", "MO", "Missouri"), ("30", "MT", "Montana"),
+    ("31", "NE", "Nebraska"), ("32", "NV", "Nevada"), ("33", "NH", "New Hampshire"),
+    ("34", "NJ", "New Jersey"), ("35", "NM", "New Mexico"), ("36", "NY", "New York"),
+    ("37", "NC", "North Carolina"), ("38", "ND", "North Dakota"), ("39", "OH", "Ohio"),
+    ("40", "OK", "Oklahoma"), ("41", "OR", "Oregon"), ("42", "PA", "Pennsylvania"),
+    ("44", "RI", "Rhode Island"), ("45", "SC", "South Carolina"), ("46", "SD", "South Dakota"),
+    ("47", "TN", "Tennessee"), ("48", "TX", "Texas"), ("49", "UT", "Utah"),
+    ("50", "VT", "Vermont"), ("51", "VA", "Virginia"), ("53", "WA", "Washington"),
+    ("54", "WV", "West Virginia"), ("55", "WI", "Wisconsin"), ("56", "WY", "Wyoming"),
+]  # fmt: skip
+
+
+class WageFactory:
+    """Areas, releases, occupations and wage estimates for tests, without BLS files.
+
+    Figures are given by field name: a number means an available figure, a BLS marker ("*",
+    "**", "#", "-", "?") means that status and no value; figures not given are "?" (not in the
+    source). Test occupations use SOC codes in 98-xxxx, which BLS does not use.
+    """
+
+    def __init__(self):
+        self._soc = 0
+
+    def area(self, abbr):
+        from salaries.models import Area, AreaType
+
+        if abbr == "US":
+            defaults = {"type": AreaType.NATIONAL, "name": "U.S.", "state_abbr": "US"}
+            return Area.objects.get_or_create(code="99", defaults=defaults)[0]
+        if abbr in {"PR", "GU", "VI"}:
+            code, name = {"PR": ("72", "Puerto Rico"), "GU": ("66", "Guam"),
+                          "VI": ("78", "Virgin Islands")}[abbr]  # fmt: skip
+            defaults = {"type": AreaType.TERRITORY, "name": name, "state_abbr": abbr}
+            return Area.objects.get_or_create(code=code, defaults=defaults)[0]
+        code, _, name = next(state for state in STATES if state[1] == abbr)
+        defaults = {"type": AreaType.STATE, "name": name, "state_abbr": abbr}
+        return Area.objects.get_or_create(code=code, defaults=defaults)[0]
+
+    def release(self, year=2031, name=None):
+        import datetime
+
+        from salaries.models import Release
+
+        return Release.objects.get_or_create(
+            year=year,
+            defaults={
+                "name": name or f"May {year}",
+                "reference_period": datetime.date(year, 5, 1),
+                "citation": f"Source: U.S. Bureau of Labor Statistics, OEWS, May {year}.",
+            },
+        )[0]
+
+    def occupation(self, title=None, *, level="detailed"):
+        from occupations.models import Occupation
+
+        self._soc += 1
+        code = f"98-{self._soc:04d}"
+        title = title or f"Test Occupation {self._soc}"
+        return Occupation.objects.create(
+            title=title, slug=f"test-occupation-{code}", soc_code=code, level=level
+        )
+
+    def estimate(
+        self, *, occupation, release, area, annual_only=False, hourly_only=False, **figures
+    ):
+        from salaries.models import FIGURES, FigureStatus, WageEstimate
+
+        markers = {status.value for status in FigureStatus} - {FigureStatus.AVAILABLE}
+        values = {}
+        for field, _ in FIGURES:
+            given = figures.pop(field, FigureStatus.NOT_IN_SOURCE)
+            if given in markers:
+                values[field], values[f"{field}_status"] = None, given
+            else:
+                values[field], values[f"{field}_status"] = given, FigureStatus.AVAILABLE
+        assert not figures, f"unknown figures {figures}"
+        if isinstance(area, str):
+            area = self.area(area)
+        return WageEstimate.objects.create(
+            occupation=occupation, release=release, area=area,
+            annual_only=annual_only, hourly_only=hourly_only, **values,
+        )  # fmt: skip
+
+    def state_table(self, occupation, release, *, states=None, national=True, **overrides):
+        """Estimates for every state (or `states`): distinct, predictable figures per state.
+
+        overrides: {abbr: {field: value or marker}} to put markers in chosen rows.
+        """
+        from decimal import Decimal
+
+        chosen = states or [abbr for _, abbr, _ in STATES]
+        rows = []
+        for index, abbr in enumerate(chosen):
+            annual = 40_000 + 1_000 * ((index * 7) % 51)
+            figures = {
+                "annual_median": annual,
+                "hourly_median": (Decimal(annual) / 2080).quantize(Decimal("0.01")),
+                "employment": 100 + 10 * ((index * 29) % 51),
+                "annual_p10": annual - 10_000, "annual_p25": annual - 5_000,
+                "annual_p75": annual + 5_000, "annual_p90": annual + 10_000,
+                "hourly_p10": Decimal("10.00") + index, "hourly_p25": Decimal("12.00") + index,
+                "hourly_p75": Decimal("30.00") + index, "hourly_p90": Decimal("40.00") + index,
+            }  # fmt: skip
+            figures.update(overrides.get(abbr, {}))
+            rows.append(self.estimate(occupation=occupation, release=release, area=abbr,
+                                      **figures))  # fmt: skip
+        if national:
+            rows.append(self.estimate(
+                occupation=occupation, release=release, area="US", employment=150_000,
+                annual_median=50_000, hourly_median=Decimal("24.04"), annual_p10=35_000,
+                annual_p25=42_000, annual_p75=60_000, annual_p90=75_000,
+                hourly_p10=Decimal("16.83"), hourly_p25=Decimal("20.19"),
+                hourly_p75=Decimal("28.85"), hourly_p90=Decimal("36.06"),
+            ))  # fmt: skip
+        return rows
+
+
+@pytest.fixture
+def wages(db):
+    return WageFactory()
+
+
+def table_rows(html, table_id):
+    """[[cell text, ...], ...] of the body rows of <table id=table_id>, header row first.
+
+    Text hidden for screen readers only (class visually-hidden) is left out, so cells read as
+    a sighted visitor sees them.
+    """
+    from html.parser import HTMLParser
+
+    class Parser(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.depth = 0
+            self.rows = []
+            self.cell = None
+            self.hidden = 0
+            self.stack = []
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "table" and attrs.get("id") == table_id:
+                self.depth = 1
+                return
+            if not self.depth:
+                return
+            if tag in ("span", "a", "abbr", "sup"):
+                hidden = "visually-hidden" in (attrs.get("class") or "")
+                self.stack.append(hidden)
+                self.hidden += hidden
+            if tag == "tr":
+                self.rows.append([])
+            if tag in ("td", "th"):
+                self.cell = []
+
+        def handle_endtag(self, tag):
+            if not self.depth:
+                return
+            if tag == "table":
+                self.depth = 0
+            if tag in ("span", "a", "abbr", "sup") and self.stack:
+                self.hidden -= self.stack.pop()
+            if tag in ("td", "th") and self.cell is not None:
+                self.rows[-1].append(" ".join("".join(self.cell).split()))
+                self.cell = None
+
+        def handle_data(self, data):
+            if self.depth and self.cell is not None and not self.hidden:
+                self.cell.append(data)
+
+    parser = Parser()
+    parser.feed(html)
+    return parser.rows
+
+
+@pytest.fixture
+def html_table():
+    """table_rows(html, table_id): a table's rows as the cell texts a reader sees."""
+    return table_rows
+
+
+# ---- end of salary pages factories ----

@@ -1,0 +1,328 @@
+"""Salary tables: one django-tables2 Table per listing, rendered by templates/includes/table.html.
+
+Figures go through salaries.templatetags.salary_figures.Figure, so a cell, its CSV value and its
+footnote always agree. Sorting puts markers where a reader expects them: figures BLS did not
+release after every number in both directions, top-coded wages (at least $239,200) above every
+number.
+"""
+
+from functools import cached_property
+
+import django_tables2 as tables
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django_tables2.rows import BoundRow
+
+from salaries.models import FigureStatus
+from salaries.templatetags.salary_figures import (
+    ANNUAL,
+    COUNT,
+    HOURLY,
+    NOTES,
+    Figure,
+    difference,
+)
+
+NUMERIC = {"th": {"class": "num"}, "td": {"class": "num"}}
+
+
+class FigureColumn(tables.Column):
+    """One BLS figure of a WageEstimate, with its status; sorts numbers first, then markers."""
+
+    empty_values = ()
+
+    def __init__(self, verbose_name, *, field, kind, tiebreak=(), **kwargs):
+        self.field = field
+        self.kind = kind
+        self.tiebreak = tiebreak
+        kwargs.setdefault("attrs", NUMERIC)
+        super().__init__(verbose_name, accessor=field, **kwargs)
+
+    def figure(self, record) -> Figure:
+        return Figure.of(record, self.field, self.kind)
+
+    def render(self, record):
+        return self.figure(record).html()
+
+    def value(self, record):
+        return self.figure(record).csv()
+
+    def order(self, queryset, is_descending):
+        field = self.field
+        missing, top = f"_{field}_missing", f"_{field}_top"
+        queryset = queryset.annotate(
+            **{
+                missing: Case(
+                    When(
+                        Q(**{f"{field}__isnull": True})
+                        & ~Q(**{f"{field}_status": FigureStatus.TOP_CODED}),
+                        then=Value(1),
+                    ),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                ),
+                top: Case(
+                    When(**{f"{field}_status": FigureStatus.TOP_CODED}, then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                ),
+            }
+        )
+        if is_descending:
+            order = [missing, F(top).desc(), F(field).desc(nulls_last=True)]
+        else:
+            order = [missing, top, F(field).asc(nulls_last=True)]
+        return queryset.order_by(*order, *self.tiebreak), True
+
+
+class StateColumn(tables.Column):
+    """The state's two-letter abbreviation, as in BLS tables, linked to the state's page."""
+
+    def __init__(self, verbose_name="State", **kwargs):
+        super().__init__(verbose_name, accessor="area__name", order_by=("area__name",), **kwargs)
+
+    def render(self, record):
+        area = record.area
+        url = area.get_absolute_url()
+        if not url:
+            return mark_safe('<abbr title="United States">U.S.</abbr>')
+        return format_html(
+            '<a href="{}"><abbr title="{}">{}</abbr></a>', url, area.name, area.state_abbr
+        )
+
+    def value(self, record):
+        return "U.S." if not record.area.get_absolute_url() else record.area.state_abbr
+
+
+class AccessibleTable(tables.Table):
+    """A table with a caption, row headers, reference rows and footnotes for its markers.
+
+    link_params: the normalised query (dict) that sort and page links start from; a cached table
+    must set it so that its links never carry a visitor's raw query string.
+    """
+
+    row_headers = True
+
+    def __init__(
+        self,
+        data,
+        *,
+        caption="",
+        caption_detail="",
+        html_id="table",
+        link_params=None,
+        link_path="",
+        link_anchor="",
+        reference=(),
+        **kwargs,
+    ):
+        kwargs.setdefault("attrs", {})
+        kwargs["attrs"] = {**kwargs["attrs"], "id": html_id}
+        super().__init__(data, **kwargs)
+        self.caption = caption
+        self.caption_detail = caption_detail
+        self.html_id = html_id
+        self.link_params = link_params
+        self.link_path = link_path
+        self.link_anchor = link_anchor
+        self.reference_records = list(reference)
+        self.reference_rows = [BoundRow(record, table=self) for record in self.reference_records]
+
+    @classmethod
+    def sort_keys(cls) -> set[str]:
+        """Every value ?sort= may take for this table; anything else means the default order."""
+        # A column's own orderable=None means "as the table's Meta says".
+        default = cls._meta.orderable
+        names = [
+            name
+            for name, column in cls.base_columns.items()
+            if (default if column.orderable is None else column.orderable)
+        ]
+        return {*names, *(f"-{name}" for name in names)}
+
+    def figure_columns(self):
+        return [column.column for column in self.columns if isinstance(column.column, FigureColumn)]
+
+    @cached_property
+    def notes(self):
+        """Footnotes for the markers that appear in the rows shown, in a fixed order."""
+        keys = set()
+        columns = self.figure_columns()
+        records = [row.record for row in self.paginated_rows] + self.reference_records
+        for record in records:
+            for column in columns:
+                note = column.figure(record).note
+                if note is not None:
+                    keys.add(note.key)
+        return [note for key, note in NOTES.items() if key in keys]
+
+    def csv_rows(self):
+        """Header and rows exactly as shown (same order), values as BLS writes them."""
+        rows = list(self.as_values())
+        if self.reference_records:
+            columns = [column for column in self.columns if not column.column.exclude_from_export]
+            for record in self.reference_records:
+                row = BoundRow(record, table=self)
+                rows.insert(1, [row.get_cell_value(column.name) for column in columns])
+        return rows
+
+
+class StateWageTable(AccessibleTable):
+    """The profile page's table: State | Median Salary | Median Hourly | Positions."""
+
+    state = StateColumn()
+    annual_median = FigureColumn(
+        "Median Salary", field="annual_median", kind=ANNUAL, tiebreak=("area__name",)
+    )
+    hourly_median = FigureColumn(
+        "Median Hourly", field="hourly_median", kind=HOURLY, tiebreak=("area__name",)
+    )
+    employment = FigureColumn("Positions", field="employment", kind=COUNT, tiebreak=("area__name",))
+
+    class Meta:
+        orderable = True
+        order_by = ("state",)
+        empty_text = "No state figures in this release."
+
+
+class AnnualPercentileTable(AccessibleTable):
+    state = StateColumn()
+    annual_p10 = FigureColumn(
+        "10th percentile", field="annual_p10", kind=ANNUAL, tiebreak=("area__name",)
+    )
+    annual_p25 = FigureColumn(
+        "25th percentile", field="annual_p25", kind=ANNUAL, tiebreak=("area__name",)
+    )
+    annual_median = FigureColumn(
+        "Median", field="annual_median", kind=ANNUAL, tiebreak=("area__name",)
+    )
+    annual_p75 = FigureColumn(
+        "75th percentile", field="annual_p75", kind=ANNUAL, tiebreak=("area__name",)
+    )
+    annual_p90 = FigureColumn(
+        "90th percentile", field="annual_p90", kind=ANNUAL, tiebreak=("area__name",)
+    )
+
+    class Meta:
+        orderable = True
+        order_by = ("state",)
+        empty_text = "No state figures in this release."
+
+
+class HourlyPercentileTable(AccessibleTable):
+    state = StateColumn()
+    hourly_p10 = FigureColumn(
+        "10th percentile", field="hourly_p10", kind=HOURLY, tiebreak=("area__name",)
+    )
+    hourly_p25 = FigureColumn(
+        "25th percentile", field="hourly_p25", kind=HOURLY, tiebreak=("area__name",)
+    )
+    hourly_median = FigureColumn(
+        "Median", field="hourly_median", kind=HOURLY, tiebreak=("area__name",)
+    )
+    hourly_p75 = FigureColumn(
+        "75th percentile", field="hourly_p75", kind=HOURLY, tiebreak=("area__name",)
+    )
+    hourly_p90 = FigureColumn(
+        "90th percentile", field="hourly_p90", kind=HOURLY, tiebreak=("area__name",)
+    )
+
+    class Meta:
+        orderable = True
+        order_by = ("state",)
+        empty_text = "No state figures in this release."
+
+
+class OccupationColumn(tables.Column):
+    def __init__(self, verbose_name="Occupation", **kwargs):
+        super().__init__(
+            verbose_name,
+            accessor="occupation__title",
+            order_by=("occupation__title", "occupation__soc_code"),
+            **kwargs,
+        )
+
+    def render(self, record):
+        occupation = record.occupation
+        return format_html('<a href="{}">{}</a>', occupation.get_absolute_url(), occupation.title)
+
+    def value(self, record):
+        return record.occupation.title
+
+
+class StateOccupationTable(AccessibleTable):
+    """A state page: every occupation BLS estimates in one state for one release."""
+
+    title = OccupationColumn()
+    soc_code = tables.Column(
+        "SOC code", accessor="occupation__soc_code", order_by=("occupation__soc_code",)
+    )
+    employment = FigureColumn(
+        "Positions", field="employment", kind=COUNT, tiebreak=("occupation__soc_code",)
+    )
+    annual_median = FigureColumn(
+        "Median Salary", field="annual_median", kind=ANNUAL, tiebreak=("occupation__soc_code",)
+    )
+    hourly_median = FigureColumn(
+        "Median Hourly", field="hourly_median", kind=HOURLY, tiebreak=("occupation__soc_code",)
+    )
+
+    class Meta:
+        orderable = True
+        order_by = ("title",)
+        empty_text = "BLS publishes no estimates for this level of occupation here."
+
+
+class CompareCellColumn(tables.Column):
+    """A state's column in the comparison: a Figure, or the difference from the U.S."""
+
+    empty_values = ()
+
+    def __init__(self, verbose_name, **kwargs):
+        kwargs.setdefault("attrs", NUMERIC)
+        super().__init__(verbose_name, orderable=False, **kwargs)
+
+    def render(self, value):
+        return value.html()
+
+    def value(self, value):
+        return value.csv()
+
+
+class Difference:
+    """A state's figure minus the U.S. figure, in $ and %; 'n/a' when either is a marker."""
+
+    def __init__(self, figure: Figure, reference: Figure | None):
+        self.text = difference(figure, reference) if reference is not None else None
+
+    def html(self):
+        if self.text is not None:
+            return self.text
+        return format_html(
+            '<span class="marker" title="{0}">n/a<span class="visually-hidden"> ({0})</span>'
+            "</span>",
+            "No difference: one of the two figures was not released or is top-coded.",
+        )
+
+    def csv(self):
+        return self.text or ""
+
+
+class CompareTable(AccessibleTable):
+    """Measures down the side, the chosen states (and the U.S.) across: read side by side."""
+
+    measure = tables.Column("Measure", orderable=False)
+
+    class Meta:
+        orderable = False
+
+    @cached_property
+    def notes(self):
+        keys = set()
+        for record in self.data:
+            for cell in record.values():
+                note = getattr(cell, "note", None)
+                if note is not None:
+                    keys.add(note.key)
+        return [note for key, note in NOTES.items() if key in keys]

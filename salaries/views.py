@@ -1,0 +1,343 @@
+import csv
+import re
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.text import slugify
+
+from occupations.models import Occupation, SocLevel
+from salaries.forms import (
+    DEFAULT_LEVEL,
+    DEFAULT_PER_PAGE,
+    LEVELS,
+    MAX_PER_PAGE,
+    PER_PAGE_CHOICES,
+    CompareForm,
+)
+from salaries.models import Area, AreaType, Release, WageEstimate
+from salaries.profile import (
+    StateTableQuery,
+    choose_release,
+    choose_sort,
+    releases_with_data,
+    state_table,
+)
+from salaries.tables import CompareCellColumn, CompareTable, Difference, StateOccupationTable
+from salaries.templatetags.salary_figures import ANNUAL, COUNT, HOURLY, Figure
+
+CSV_NOTES = {
+    "not-available": "* = wage estimate not available",
+    "employment-not-available": "** = employment estimate not available",
+    "top-coded": "# = wage equal to or greater than $115.00 per hour or $239,200 per year",
+    "annual-only": "* in an hourly column = only annual wages are released for this occupation",
+    "hourly-only": "* in an annual column = only hourly wages are released for this occupation",
+    "not-applicable": "Empty cell = not applicable",
+    "not-in-source": "Empty cell = not published in this release's source",
+}
+
+
+def csv_response(table, *, release, filename):
+    """The table as CSV: its caption, the source, the rows exactly as shown, then the notes."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow([table.caption])
+    writer.writerow([release.citation or f"Source: {release.source}, {release.name}."])
+    writer.writerow([])
+    writer.writerows(table.csv_rows())
+    if table.notes:
+        writer.writerow([])
+        for note in table.notes:
+            writer.writerow([CSV_NOTES[note.key]])
+    return response
+
+
+def _occupation_with_releases(slug):
+    occupation = get_object_or_404(Occupation, slug=slug)
+    releases = releases_with_data(occupation)
+    if not releases:
+        raise Http404("No wage figures for this occupation.")
+    return occupation, releases
+
+
+def occupation_csv(request, slug):
+    """The profile's state table (medians or percentiles) as CSV, in the order shown."""
+    occupation, releases = _occupation_with_releases(slug)
+    query = StateTableQuery.from_params(request.GET, releases)
+    table, release = state_table(occupation, query)
+    name = f"{occupation.slug}-{query.view}-by-state-{release.year}.csv"
+    return csv_response(table, release=release, filename=name)
+
+
+# --- Compare states ----------------------------------------------------------------------------
+
+MEASURES = [
+    # (label, field, kind, show the difference from the U.S.)
+    ("Positions", "employment", COUNT, False),
+    ("Median salary", "annual_median", ANNUAL, True),
+    ("Median hourly", "hourly_median", HOURLY, True),
+    ("Annual wage, 10th percentile", "annual_p10", ANNUAL, False),
+    ("Annual wage, 25th percentile", "annual_p25", ANNUAL, False),
+    ("Annual wage, 75th percentile", "annual_p75", ANNUAL, False),
+    ("Annual wage, 90th percentile", "annual_p90", ANNUAL, False),
+    ("Hourly wage, 10th percentile", "hourly_p10", HOURLY, False),
+    ("Hourly wage, 25th percentile", "hourly_p25", HOURLY, False),
+    ("Hourly wage, 75th percentile", "hourly_p75", HOURLY, False),
+    ("Hourly wage, 90th percentile", "hourly_p90", HOURLY, False),
+]
+
+
+class Reference:
+    """The U.S. column's cell in a difference row: the U.S. is what the others are measured by."""
+
+    note = None
+
+    def html(self):
+        return "reference"
+
+    def csv(self):
+        return ""
+
+
+def comparison_table(occupation, release, areas):
+    """Measures down the side; the chosen states, then the U.S., across."""
+    estimates = {
+        estimate.area_id: estimate
+        for estimate in WageEstimate.objects.filter(occupation=occupation, release=release)
+        .filter(Q(area__in=areas) | Q(area__type=AreaType.NATIONAL))
+        .select_related("area")
+    }
+    national = next((e for e in estimates.values() if e.area.type == AreaType.NATIONAL), None)
+    states = [(area, estimates[area.pk]) for area in areas if area.pk in estimates]
+    rows = []
+    for label, field, kind, with_difference in MEASURES:
+        row = {"measure": label}
+        for area, estimate in states:
+            row[area.state_abbr] = Figure.of(estimate, field, kind)
+        if national is not None:
+            row["US"] = Figure.of(national, field, kind)
+        rows.append(row)
+        if with_difference and national is not None:
+            reference = Figure.of(national, field, kind)
+            difference_row = {"measure": f"{label}: difference from the U.S."}
+            for area, estimate in states:
+                difference_row[area.state_abbr] = Difference(
+                    Figure.of(estimate, field, kind), reference
+                )
+            difference_row["US"] = Reference()
+            rows.append(difference_row)
+    columns = [(area.state_abbr, CompareCellColumn(area.name)) for area, _ in states]
+    if national is not None:
+        reference_attrs = {"th": {"class": "num reference"}, "td": {"class": "num reference"}}
+        columns.append(("US", CompareCellColumn("U.S.", attrs=reference_attrs)))
+    names = ", ".join(area.name for area, _ in states)
+    return CompareTable(
+        rows,
+        extra_columns=columns,
+        caption=f"{occupation.title}: {names} compared, {release.name}",
+        caption_detail=f"Source: {release.source}, {release.name}.",
+        html_id="compare",
+    ), national
+
+
+def _compare_inputs(request, slug):
+    occupation, releases = _occupation_with_releases(slug)
+    year, release_unknown = choose_release(request.GET.get("release"), releases)
+    release = Release.objects.get(year=year)
+    has_data = WageEstimate.objects.filter(
+        area=OuterRef("pk"), occupation=occupation, release=release
+    )
+    areas = list(
+        Area.objects.filter(type__in=[AreaType.STATE, AreaType.TERRITORY])
+        .filter(Exists(has_data))
+        .order_by("name")
+    )
+    # The hidden "compare" field marks a submitted form, so that no box ticked is an error too.
+    bound = "compare" in request.GET or "state" in request.GET
+    form = CompareForm(request.GET if bound else None, areas=areas)
+    return occupation, releases, release, release_unknown, areas, form
+
+
+def compare(request, slug):
+    occupation, releases, release, release_unknown, areas, form = _compare_inputs(request, slug)
+    table = national = None
+    csv_url = ""
+    if form.is_bound and form.is_valid():
+        chosen = set(form.cleaned_data["state"])
+        table, national = comparison_table(
+            occupation, release, [area for area in areas if area.state_abbr in chosen]
+        )
+        params = {"release": release.year, "state": form.cleaned_data["state"]}
+        csv_url = reverse("salaries:compare-csv", kwargs={"slug": occupation.slug})
+        csv_url = f"{csv_url}?{urlencode(params, doseq=True)}"
+    context = {
+        "occupation": occupation,
+        "releases": releases,
+        "release": release,
+        "release_unknown": release_unknown,
+        "form": form,
+        "table": table,
+        "national": national,
+        "csv_url": csv_url,
+        "breadcrumbs": [
+            {"label": "Occupations", "url": reverse("occupations:list")},
+            {"label": occupation.title, "url": occupation.get_absolute_url()},
+            {"label": "Compare states"},
+        ],
+    }
+    return render(request, "salaries/compare.html", context)
+
+
+def compare_csv(request, slug):
+    occupation, _, release, _, areas, form = _compare_inputs(request, slug)
+    if not form.is_bound or not form.is_valid():
+        return HttpResponseBadRequest(
+            "Choose 2 to 5 states with figures in this release: ?state=CA&state=TX\n",
+            content_type="text/plain; charset=utf-8",
+        )
+    chosen = set(form.cleaned_data["state"])
+    table, _ = comparison_table(
+        occupation, release, [area for area in areas if area.state_abbr in chosen]
+    )
+    states = "-".join(sorted(abbr.lower() for abbr in chosen))
+    name = f"{occupation.slug}-{states}-{release.year}.csv"
+    return csv_response(table, release=release, filename=name)
+
+
+# --- State pages -------------------------------------------------------------------------------
+
+
+def state_list(request):
+    areas = Area.objects.filter(type__in=[AreaType.STATE, AreaType.TERRITORY]).order_by("name")
+    context = {
+        "states": [area for area in areas if area.type == AreaType.STATE],
+        "territories": [area for area in areas if area.type == AreaType.TERRITORY],
+        "breadcrumbs": [{"label": "States"}],
+    }
+    return render(request, "salaries/state_list.html", context)
+
+
+def _int_or(raw, default):
+    try:
+        return int(str(raw).strip()[:9])
+    except (TypeError, ValueError):
+        return default
+
+
+@dataclass(frozen=True)
+class StateListQuery:
+    release: int | None
+    release_unknown: bool
+    level: str
+    sort: str | None
+    per_page: int
+    page: int
+
+    @classmethod
+    def from_params(cls, params, releases):
+        release, unknown = (
+            choose_release(params.get("release"), releases)
+            if releases
+            else (
+                None,
+                False,
+            )
+        )
+        level = params.get("level") if params.get("level") in LEVELS else DEFAULT_LEVEL
+        per_page = min(max(_int_or(params.get("per_page"), DEFAULT_PER_PAGE), 10), MAX_PER_PAGE)
+        page = max(_int_or(params.get("page"), 1), 1)
+        sort = choose_sort(params.get("sort"), StateOccupationTable)
+        return cls(release, unknown, level, sort, per_page, page)
+
+    def params(self) -> dict:
+        values = {
+            "release": self.release,
+            "level": None if self.level == DEFAULT_LEVEL else self.level,
+            "sort": self.sort,
+            "per_page": None if self.per_page == DEFAULT_PER_PAGE else self.per_page,
+        }
+        return {key: value for key, value in values.items() if value is not None}
+
+
+def _state_area(abbr):
+    if not re.fullmatch(r"[A-Za-z]{2}", abbr):
+        raise Http404("Unknown state.")
+    return get_object_or_404(Area.objects.by_abbreviation(abbr))
+
+
+def _state_releases(area):
+    has_data = WageEstimate.objects.filter(release=OuterRef("pk"), area=area)
+    return list(Release.objects.filter(Exists(has_data)).newest_first().values_list("year", "name"))
+
+
+def _state_table(area, query, *, release):
+    levels = LEVELS[query.level][1]
+    estimates = WageEstimate.objects.filter(
+        area=area, release=release, occupation__level__in=levels
+    ).select_related("occupation")
+    total = list(
+        WageEstimate.objects.filter(
+            area=area, release=release, occupation__level=SocLevel.TOTAL
+        ).select_related("occupation")
+    )
+    return StateOccupationTable(
+        estimates,
+        caption=f"{LEVELS[query.level][0]} in {area.name}, {release.name}",
+        caption_detail=f"Source: {release.source}, {release.name}.",
+        html_id="state-occupations",
+        link_params=query.params(),
+        reference=total,
+        order_by=query.sort or StateOccupationTable._meta.order_by,
+    )
+
+
+def state_detail(request, abbr):
+    if abbr != abbr.lower():
+        url = reverse("salaries:state", kwargs={"abbr": abbr.lower()})
+        query_string = request.META.get("QUERY_STRING", "")
+        return redirect(f"{url}?{query_string}" if query_string else url, permanent=True)
+    area = _state_area(abbr)
+    releases = _state_releases(area)
+    query = StateListQuery.from_params(request.GET, releases)
+    table = release = None
+    csv_url = ""
+    if releases:
+        release = Release.objects.get(year=query.release)
+        table = _state_table(area, query, release=release)
+        table.paginate(page=1, per_page=query.per_page)
+        # get_page turns a page past the end into the last page instead of an error.
+        table.page = table.paginator.get_page(query.page)
+        csv_url = reverse("salaries:state-csv", kwargs={"abbr": abbr})
+        csv_url = f"{csv_url}?{urlencode(query.params())}"
+    context = {
+        "area": area,
+        "releases": releases,
+        "release": release,
+        "query": query,
+        "table": table,
+        "levels": [(key, label) for key, (label, _) in LEVELS.items()],
+        "per_page_choices": PER_PAGE_CHOICES,
+        "csv_url": csv_url,
+        "breadcrumbs": [
+            {"label": "States", "url": reverse("salaries:state-list")},
+            {"label": area.name},
+        ],
+    }
+    return render(request, "salaries/state_detail.html", context)
+
+
+def state_csv(request, abbr):
+    """Every row of the state's table (not only the page shown), in the order shown."""
+    area = _state_area(abbr)
+    releases = _state_releases(area)
+    if not releases:
+        raise Http404("No wage figures for this area.")
+    query = StateListQuery.from_params(request.GET, releases)
+    release = Release.objects.get(year=query.release)
+    table = _state_table(area, query, release=release)
+    name = f"{slugify(area.name)}-{query.level}-occupations-{release.year}.csv"
+    return csv_response(table, release=release, filename=name)
