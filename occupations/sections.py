@@ -8,7 +8,9 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from careers.cache import cached_html
-from occupations.models import Alternative, Occupation, SocLevel
+from careers.gating import cache_parts, gated_alternatives, plan_offers
+from careers.plans import viewer_plan
+from occupations.models import Occupation, SocLevel
 
 SOC = (
     "the Standard Occupational Classification (SOC), the system U.S. statistical agencies use "
@@ -51,31 +53,27 @@ def profile_body(occupation, *, has_salary: bool) -> str:
     return mark_safe(cached_html("occupation-body", [occupation.pk, has_salary], render))  # noqa: S308
 
 
-def shown_alternatives(request, occupation):
-    """The alternatives listed on the page, closest first.
-
-    The one place that decides which alternatives a viewer gets; swap this call to gate them.
-    """
-    return list(
-        Alternative.objects.filter(occupation=occupation)
-        .select_related("alternative")
-        .order_by("position", "id")
-    )
-
-
 def alternatives_section(request, occupation) -> str:
-    """HTML of the "Alternative occupations" section (id="alternatives"); "" if there are none."""
+    """HTML of the "Alternative occupations" section (id="alternatives"); "" if there are none.
+
+    Gated by the viewer's plan (careers.gating): only the alternatives the plan shows are fetched,
+    and the cached copy is keyed by the plan and every plan's current limit, so a copy made for
+    one plan is never served to another and a limit changed in admin applies on the next request.
+    """
+    plan = viewer_plan(request.user)
+    offers = plan_offers()
 
     def render():
-        alternatives = shown_alternatives(request, occupation)
-        if not alternatives:
+        gated = gated_alternatives(occupation=occupation, plan=plan, offers=offers)
+        if not gated.total:
             return ""
         return render_to_string(
             "occupations/_alternatives.html",
-            {"occupation": occupation, "alternatives": alternatives},
+            {"occupation": occupation, "gated": gated, "alternatives": gated.shown},
         )
 
-    return mark_safe(cached_html("occupation-alternatives", [occupation.pk], render))  # noqa: S308
+    parts = [occupation.pk, *cache_parts(plan, offers)]
+    return mark_safe(cached_html("occupation-alternatives", parts, render))  # noqa: S308
 
 
 def group_path(occupation) -> list:

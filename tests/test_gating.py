@@ -1,11 +1,15 @@
 """Which alternative occupations each plan may see, and the wages shown beside them."""
 
 import datetime
+import re
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from careers.gating import (
     TOP_CODED_ANNUAL,
@@ -16,6 +20,7 @@ from careers.gating import (
 )
 from careers.models import Plan, PlanOffer, UpgradeRequest, User
 from occupations.models import Alternative, Occupation, SocLevel
+from occupations.sections import alternatives_section
 from salaries.models import FIGURES, Area, AreaType, FigureStatus, Release, WageEstimate
 
 # Closeness order is `position`; rows are inserted out of order so the test sees the sorting.
@@ -242,8 +247,6 @@ def test_hourly_only_occupations_say_so():
 
 
 def test_pricing_marks_free_for_a_visitor_and_offers_nothing_to_request(db):
-    from django.contrib.auth.models import AnonymousUser
-
     cards = pricing_cards(user=AnonymousUser())
 
     assert [card.offer.plan for card in cards] == [Plan.FREE, Plan.BASIC, Plan.PREMIUM]
@@ -261,3 +264,213 @@ def test_pricing_marks_a_basic_member_and_their_pending_request(db):
     assert cards[Plan.BASIC].current
     assert cards[Plan.PREMIUM].requestable
     assert cards[Plan.PREMIUM].requested
+
+
+# The profile page's section, as each viewer receives it
+
+VIEWERS = [(None, 2), (Plan.FREE, 2), (Plan.BASIC, 5), (Plan.PREMIUM, 8)]
+VIEWER_IDS = ["visitor", "free", "basic", "premium"]
+LISTED = re.compile(r'<li class="alternative">\s*<h3><a href="([^"]+)">([^<]+)</a>')
+
+
+@pytest.fixture
+def fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def viewer(db, fast_hashing):
+    """A test client for a visitor (None) or a member on the given plan."""
+
+    def make(plan):
+        client = Client()
+        if plan is not None:
+            user = User.objects.create_user(f"{plan}-{User.objects.count()}@example.com", "x")
+            user.plan = plan
+            user.save()
+            client.force_login(user)
+        return client
+
+    return make
+
+
+def listed(html):
+    return [(url, title) for url, title in LISTED.findall(html)]
+
+
+def slug(title):
+    return title.lower().replace(" ", "-")
+
+
+@pytest.mark.parametrize(("plan", "count"), VIEWERS, ids=VIEWER_IDS)
+def test_the_profile_shows_the_plans_alternatives_and_no_trace_of_the_rest(
+    base, viewer, plan, count
+):
+    response = viewer(plan).get(base.get_absolute_url())
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert listed(html) == [
+        (f"/occupations/{slug(title)}/", title) for title in ALTERNATIVE_TITLES[:count]
+    ]
+    for title in ALTERNATIVE_TITLES[count:]:
+        assert title not in html
+        assert slug(title) not in html
+        assert f"/occupations/{slug(title)}/" not in html
+    section = html.split('id="alternatives"')[1].split("</section>")[0]
+    if count < 8:
+        assert 'class="alternatives-more"><a href="/pricing/">' in section
+    else:
+        assert "alternatives-more" not in section
+
+
+def test_the_unlock_line_on_the_page_names_counts_not_occupations(base, viewer):
+    html = viewer(None).get(base.get_absolute_url()).content.decode()
+
+    assert (
+        '<a href="/pricing/">3 more alternative occupations with Basic, 6 with Premium</a>' in html
+    )
+
+
+def test_the_page_shows_wages_and_differences_honestly(base, viewer):
+    html = viewer(Plan.BASIC).get(base.get_absolute_url()).content.decode()
+
+    assert "U.S. median annual wages from BLS, May 2002; Gating Base Role: $50,000" in html
+    assert "<dd>$54,500</dd>" in html
+    assert "<dd>$4,500 more</dd>" in html
+    assert "<dd>$9,000 less</dd>" in html
+    assert "≥ $239,200" in html
+    assert "At least $189,200 more" in html
+    assert "No BLS estimate" in html
+
+
+def test_a_premium_copy_in_the_cache_is_never_served_to_a_lower_plan(base, viewer):
+    url = base.get_absolute_url()
+    assert len(listed(viewer(Plan.PREMIUM).get(url).content.decode())) == 8
+
+    assert len(listed(viewer(None).get(url).content.decode())) == 2
+    assert len(listed(viewer(Plan.FREE).get(url).content.decode())) == 2
+    assert len(listed(viewer(Plan.BASIC).get(url).content.decode())) == 5
+
+
+def test_a_limit_changed_in_admin_applies_on_the_next_request(base, viewer):
+    url = base.get_absolute_url()
+    visitor = viewer(None)
+    assert len(listed(visitor.get(url).content.decode())) == 2
+    staff = Client()
+    staff.force_login(User.objects.create_superuser("staff@example.com", "x"))
+    free = PlanOffer.objects.get(plan=Plan.FREE)
+
+    response = staff.post(
+        reverse("admin:careers_planoffer_change", args=[free.pk]),
+        {
+            "name": free.name,
+            "tagline": free.tagline,
+            "price": free.price,
+            "alternatives_limit": "4",
+            "position": free.position,
+        },
+    )
+
+    assert response.status_code == 302
+    html = visitor.get(url).content.decode()
+    assert [title for _, title in listed(html)] == ALTERNATIVE_TITLES[:4]
+    assert "1 more alternative occupation with Basic, 4 with Premium" in html
+
+
+def test_an_upgrade_shows_more_on_the_next_request(base, viewer):
+    client = viewer(Plan.FREE)
+    url = base.get_absolute_url()
+    assert len(listed(client.get(url).content.decode())) == 2
+
+    User.objects.filter(email__startswith="free").update(plan=Plan.PREMIUM)
+
+    assert len(listed(client.get(url).content.decode())) == 8
+
+
+def test_a_locked_alternative_keeps_its_own_public_profile(base, viewer):
+    locked = ALTERNATIVE_TITLES[-1]
+
+    response = viewer(None).get(f"/occupations/{slug(locked)}/")
+
+    assert response.status_code == 200
+    assert locked in response.content.decode()
+
+
+@pytest.mark.parametrize(("plan", "count"), VIEWERS, ids=VIEWER_IDS)
+def test_the_section_costs_a_fixed_number_of_queries(base, plan, count, django_assert_num_queries):
+    request = RequestFactory().get(base.get_absolute_url())
+    request.user = (
+        AnonymousUser()
+        if plan is None
+        else User.objects.create_user(f"q-{plan}@example.com", "x", plan=plan)
+    )
+    # Cold: the plans, the content stamp, then the four queries of gated_alternatives.
+    with django_assert_num_queries(6):
+        alternatives_section(request, base)
+    # Warm: the plans and the content stamp, to build the cache key.
+    with django_assert_num_queries(2):
+        html = alternatives_section(request, base)
+    assert len(listed(html)) == count
+
+
+def test_the_whole_page_costs_the_same_for_every_member_plan(base, viewer):
+    url = base.get_absolute_url()
+    counts = {}
+    for plan in (Plan.FREE, Plan.BASIC, Plan.PREMIUM):
+        client = viewer(plan)
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        counts[plan] = len(queries.captured_queries)
+
+    assert len(set(counts.values())) == 1, counts
+
+
+# The seed profile: Medical Records Specialist and its ten alternatives
+
+
+def written_text(occupation):
+    """Everything the profile's own writing says, where it may name a related role in prose."""
+    parts = [
+        occupation.summary,
+        occupation.overview,
+        occupation.education,
+        occupation.outlook,
+        occupation.work_settings,
+        occupation.advancement,
+    ]
+    parts += [item.text for item in occupation.responsibilities.all()]
+    parts += [f"{item.name} {item.description}" for item in occupation.skills.all()]
+    parts += [f"{item.title} {item.description}" for item in occupation.education_steps.all()]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize(
+    ("plan", "count"),
+    [(None, 2), (Plan.FREE, 2), (Plan.BASIC, 5), (Plan.PREMIUM, 10)],
+    ids=VIEWER_IDS,
+)
+def test_the_seed_profile_gates_its_ten_alternatives(site_data, viewer, plan, count):
+    profile = Occupation.objects.get(slug="medical-records-specialist")
+    closest_first = list(
+        Alternative.objects.filter(occupation=profile)
+        .select_related("alternative")
+        .order_by("position", "id")
+    )
+    assert len(closest_first) == 10
+
+    html = viewer(plan).get(profile.get_absolute_url()).content.decode()
+
+    assert listed(html) == [
+        (item.alternative.get_absolute_url(), item.alternative.title)
+        for item in closest_first[:count]
+    ]
+    prose = written_text(profile)
+    for item in closest_first[count:]:
+        locked = item.alternative
+        assert locked.get_absolute_url() not in html
+        # The profile's own writing may name a role ("can step up to ... Compliance Officer");
+        # beyond those words, the locked role leaves no trace.
+        assert html.count(locked.title) == prose.count(locked.title), locked.title
+        assert item.shared_tasks not in html
