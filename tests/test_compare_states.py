@@ -1,0 +1,107 @@
+"""Compare states: 2 to 5 states side by side for one occupation and release."""
+
+import pytest
+
+TABLE = "compare"
+
+
+@pytest.fixture
+def occupation(wages):
+    occupation = wages.occupation("Comparison Testers")
+    release = wages.release(2031)
+    wages.state_table(
+        occupation, release, states=["CA", "TX", "NY", "OH", "FL", "WA", "AL"],
+        AL={"annual_median": "#", "hourly_median": "#", "employment": "**"},
+    )  # fmt: skip
+    return occupation
+
+
+def url(occupation, query=""):
+    return f"/salaries/{occupation.slug}/compare/{query}"
+
+
+def test_first_visit_shows_the_form_without_errors(client, occupation):
+    html = client.get(url(occupation)).content.decode()
+    assert "States (2 to 5)" in html
+    assert 'name="state" value="CA"' in html
+    assert "errorlist" not in html
+    assert 'id="compare"' not in html
+
+
+def test_two_states_side_by_side_with_the_us(client, occupation, html_table):
+    response = client.get(url(occupation, "?state=CA&state=tx"))
+    assert response.status_code == 200
+    rows = html_table(response.content.decode(), TABLE)
+    assert rows[0] == ["Measure", "California", "Texas", "U.S."]
+    by_measure = {row[0]: row[1:] for row in rows[1:]}
+    # The factory gives the n-th state listed 40,000 + 1,000 * (n * 7 % 51) a year: CA first.
+    assert by_measure["Median salary"] == ["$40,000", "$47,000", "$50,000"]
+    assert by_measure["Median salary: difference from the U.S."] == [
+        "\u2212$10,000 (\u221220.0%)", "\u2212$3,000 (\u22126.0%)", "reference",
+    ]  # fmt: skip
+    assert by_measure["Positions"] == ["100", "390", "150,000"]
+    assert by_measure["Annual wage, 90th percentile"] == ["$50,000", "$57,000", "$75,000"]
+    assert by_measure["Hourly wage, 10th percentile"] == ["$10.00", "$11.00", "$16.83"]
+    assert "Median hourly: difference from the U.S." in by_measure
+
+
+def test_five_states_are_allowed(client, occupation, html_table):
+    query = "?state=CA&state=TX&state=NY&state=OH&state=FL"
+    rows = html_table(client.get(url(occupation, query)).content.decode(), TABLE)
+    assert rows[0] == ["Measure", "California", "Florida", "New York", "Ohio", "Texas", "U.S."]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?compare=1", "Choose at least 2 states to compare; you chose 0."),
+        ("?state=CA", "Choose at least 2 states to compare; you chose 1."),
+        ("?state=CA&state=CA", "Choose at least 2 states to compare; you chose 1."),
+        (
+            "?state=CA&state=TX&state=NY&state=OH&state=FL&state=WA",
+            "Choose at most 5 states to compare; you chose 6.",
+        ),
+        ("?state=CA&state=ZZ", "ZZ is not a state with figures in this release."),
+        ("?state=CA&state=WY", "WY is not a state with figures in this release."),
+    ],
+)
+def test_wrong_choices_get_a_clear_message(client, occupation, query, message):
+    response = client.get(url(occupation, query))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert 'id="compare"' not in html
+    assert 'role="alert"' in html
+
+
+def test_markers_are_not_turned_into_differences(client, occupation, html_table):
+    rows = html_table(client.get(url(occupation, "?state=AL&state=CA")).content.decode(), TABLE)
+    by_measure = {row[0]: row[1:] for row in rows[1:]}
+    assert by_measure["Median salary"][0] == "≥ $239,200"
+    assert by_measure["Median salary: difference from the U.S."][0] == "n/a"
+    assert by_measure["Positions"][0] == "not released"
+
+
+def test_without_a_us_figure_there_is_no_difference(client, wages, html_table):
+    occupation = wages.occupation()
+    wages.state_table(occupation, wages.release(2031), states=["CA", "TX"], national=False)
+    html = client.get(url(occupation, "?state=CA&state=TX")).content.decode()
+    rows = html_table(html, TABLE)
+    assert rows[0] == ["Measure", "California", "Texas"]
+    assert not any("difference" in row[0] for row in rows)
+    assert "no U.S. figure" in html
+
+
+def test_unknown_release_and_occupation(client, occupation):
+    response = client.get(url(occupation, "?release=1800&state=CA&state=TX"))
+    assert response.status_code == 200
+    assert "in the release you asked for" in response.content.decode()
+    assert client.get("/salaries/no-such-occupation/compare/").status_code == 404
+
+
+@pytest.mark.parametrize("states", [2, 5])
+def test_query_count_is_constant(client, occupation, states, django_assert_num_queries):
+    query = "&".join(f"state={abbr}" for abbr in ["CA", "TX", "NY", "OH", "FL"][:states])
+    # occupation, content stamp and releases, release, areas with figures, estimates
+    with django_assert_num_queries(6):
+        assert client.get(url(occupation, f"?{query}")).status_code == 200
