@@ -10,6 +10,7 @@ from operator import attrgetter
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.urls import NoReverseMatch, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -302,3 +303,5 @@ class CertificationAdmin(BumpsContentVersion, SimpleHistoryAdmin):
     list_display = ["abbreviation", "name", "issuing_body"]
     search_fields = ["abbreviation", "name", "issuing_body"]
     ordering = ["abbreviation"]
+    # An address typed without a scheme is taken as https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -56,6 +56,7 @@ PROFILE_FIELDS = {
     "certifications": (list, False),
     "alternatives": (list, False),
 }
+TYPE_NAMES = {str: "text", list: "a list", type(None): "null"}
 TEXT_FIELDS = [
     "title",
     "summary",
@@ -214,16 +215,20 @@ def _check_fields(item, spec: dict, where: str) -> None:
             continue
         value = item[name]
         if not isinstance(value, types):
-            raise ProfileDataError(f"{where}: field {name!r} has the wrong type")
+            expected = " or ".join(
+                TYPE_NAMES[t] for t in (types if isinstance(types, tuple) else (types,))
+            )
+            raise ProfileDataError(f"{where}: field {name!r} must be {expected}")
         if required and isinstance(value, str) and not value.strip():
             raise ProfileDataError(f"{where}: field {name!r} is empty")
 
 
 def _check_profile(entry: _Entry, path: Path, known_abbreviations: set[str]) -> _Entry:
     data = entry.data
+    if isinstance(data.get("slug"), str):
+        entry.where = f"{path.name} ({data['slug']})"
     _check_fields(data, PROFILE_FIELDS, entry.where)
     slug = data["slug"]
-    entry.where = f"{path.name} ({slug})"
     where = entry.where
     if path.stem != slug:
         raise ProfileDataError(f"{where}: the file must be named after its slug, {slug}.json")
