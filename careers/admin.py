@@ -106,13 +106,15 @@ class UpgradeRequestAdmin(admin.ModelAdmin):
         return obj.user.get_plan_display()
 
     def _decide(self, request, queryset, decide, verb):
-        done = skipped = 0
-        for upgrade_request in queryset.filter(status=UpgradeStatus.PENDING):
+        # Counted before deciding: the requests decided below leave the pending set as they go.
+        pending = list(queryset.filter(status=UpgradeStatus.PENDING))
+        skipped = queryset.count() - len(pending)
+        done = 0
+        for upgrade_request in pending:
             if decide(upgrade_request):
                 done += 1
             else:
                 skipped += 1
-        skipped += queryset.exclude(status=UpgradeStatus.PENDING).count()
         if done:
             self.message_user(
                 request, f"{verb} {done} request{'s' if done != 1 else ''}.", messages.SUCCESS

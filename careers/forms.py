@@ -50,7 +50,7 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs["autocomplete"] = "email"
         self.error_messages["invalid_login"] = (
             "That email address and password do not match an account. "
-            "Both are checked exactly; the password is case-sensitive."
+            "Note that the password is case-sensitive."
         )
 
 

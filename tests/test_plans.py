@@ -217,7 +217,9 @@ def test_staff_grant_a_request_from_the_admin_list(staff_client, staff, member):
         follow=True,
     )
 
-    assert "Granted 1 request." in response.content.decode()
+    html = response.content.decode()
+    assert "Granted 1 request." in html
+    assert "Left" not in html
     member.refresh_from_db()
     assert member.plan == Plan.PREMIUM
     request.refresh_from_db()
@@ -227,6 +229,30 @@ def test_staff_grant_a_request_from_the_admin_list(staff_client, staff, member):
     assert change.plan == Plan.PREMIUM
     assert change.history_user == staff
     assert change.history_change_reason == f"Upgrade request #{request.pk} granted"
+
+
+def test_the_grant_action_leaves_decided_requests_alone_and_says_so(staff_client, member):
+    other = User.objects.create_user("other@example.com", "x")
+    pending = UpgradeRequest.objects.create(user=member, plan=Plan.BASIC, plan_at_request=Plan.FREE)
+    declined = UpgradeRequest.objects.create(
+        user=other,
+        plan=Plan.BASIC,
+        plan_at_request=Plan.FREE,
+        status=UpgradeStatus.DECLINED,
+        decided_at=timezone.now(),
+    )
+
+    response = staff_client.post(
+        reverse("admin:careers_upgraderequest_changelist"),
+        {"action": "grant", "_selected_action": [pending.pk, declined.pk]},
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert "Granted 1 request." in html
+    assert "Left 1 request alone: no longer pending." in html
+    other.refresh_from_db()
+    assert other.plan == Plan.FREE
 
 
 def test_staff_decline_a_request_and_the_plan_stays(staff_client, staff, member):
