@@ -5,15 +5,18 @@ staff member and the set_plan command) acting on the same person at once are app
 the other, and the plan history records both.
 """
 
+import json
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from careers.gating import plan_rank
-from careers.models import Plan, UpgradeRequest, UpgradeStatus, User
+from careers.models import Plan, PlanOffer, UpgradeRequest, UpgradeStatus, User
 
 
 def _locked(user) -> User:
@@ -169,3 +172,26 @@ def decline_upgrade_request(*, upgrade_request, declined_by) -> bool:
     pending.full_clean()
     pending.save()
     return True
+
+
+PLANS_FIXTURE = settings.BASE_DIR / "fixtures" / "plans.json"
+
+
+@transaction.atomic
+def ensure_plan_offers(*, path=PLANS_FIXTURE) -> int:
+    """Create the plan offers that `path` describes and the database lacks; return how many.
+
+    Unlike `loaddata plans`, rows that exist are left as they are, so re-running the site's
+    data load on a deploy keeps the names, prices and limits staff have edited in admin.
+    """
+    created = 0
+    for entry in json.loads(Path(path).read_text(encoding="utf-8")):
+        fields = dict(entry["fields"])
+        plan = fields.pop("plan")
+        if PlanOffer.objects.filter(plan=plan).exists():
+            continue
+        offer = PlanOffer(plan=plan, **fields)
+        offer.full_clean()
+        offer.save()
+        created += 1
+    return created

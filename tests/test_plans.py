@@ -417,3 +417,16 @@ def test_a_request_records_its_time(member):
     result = services.request_upgrade(user=member, plan=Plan.BASIC)
 
     assert abs(result.request.created_at - timezone.now()) < datetime.timedelta(minutes=1)
+
+
+def test_ensure_plan_offers_creates_missing_plans_and_keeps_staff_edits(db):
+    PlanOffer.objects.filter(plan=Plan.FREE).update(alternatives_limit=3, price="$0, always")
+    PlanOffer.objects.filter(plan=Plan.PREMIUM).delete()
+
+    assert services.ensure_plan_offers() == 1
+    assert services.ensure_plan_offers() == 0
+
+    free = PlanOffer.objects.get(plan=Plan.FREE)
+    assert (free.alternatives_limit, free.price) == (3, "$0, always")
+    premium = PlanOffer.objects.get(plan=Plan.PREMIUM)
+    assert (premium.name, premium.alternatives_limit) == ("Premium", None)
