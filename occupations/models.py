@@ -33,6 +33,77 @@ class OccupationQuerySet(models.QuerySet):
     def major_groups(self):
         return self.filter(level=SocLevel.MAJOR).order_by("soc_code")
 
+    # Browse pages (occupations/browse.py).
+
+    def within_group(self, code):
+        """Occupations and groups whose SOC code falls under the group `code` (itself included).
+
+        SOC codes nest by prefix: major 29-0000 holds 29-xxxx, minor 29-2000 holds 29-2xxx,
+        broad 29-2050 holds 29-205x. The code says where everything belongs, whatever the
+        parent links say.
+        """
+        return self.filter(soc_code__startswith=code.rstrip("0"))
+
+    def with_us_wages(self):
+        """Annotate the newest release's U.S. figures (us_median, us_employment, ...) in one join.
+
+        us_median_low/us_median_high bound the median for filters and sorting: a top-coded
+        median (BLS "#") is at least the top code but has no known upper bound.
+        """
+        from salaries.models import Area, AreaType, FigureStatus, Release
+
+        # BLS shows annual wages at or above $239,200 as "#" (releases from May 2023 on).
+        top_code = 239_200
+        newest = Release.objects.order_by("-year").values("pk")[:1]
+        national = Area.objects.filter(type=AreaType.NATIONAL).order_by("pk").values("pk")[:1]
+        top_coded = Q(us_wage__annual_median_status=FigureStatus.TOP_CODED)
+        return self.annotate(
+            us_wage=models.FilteredRelation(
+                "wage_estimates",
+                condition=Q(
+                    wage_estimates__release=models.Subquery(newest),
+                    wage_estimates__area=models.Subquery(national),
+                ),
+            ),
+        ).annotate(
+            us_median=models.F("us_wage__annual_median"),
+            us_median_status=models.F("us_wage__annual_median_status"),
+            us_hourly_median=models.F("us_wage__hourly_median"),
+            us_hourly_median_status=models.F("us_wage__hourly_median_status"),
+            us_annual_only=models.F("us_wage__annual_only"),
+            us_hourly_only=models.F("us_wage__hourly_only"),
+            us_employment=models.F("us_wage__employment"),
+            us_employment_status=models.F("us_wage__employment_status"),
+            us_median_low=models.Case(
+                models.When(top_coded, then=models.Value(top_code)),
+                default=models.F("us_wage__annual_median"),
+                output_field=models.IntegerField(),
+            ),
+            us_median_high=models.Case(
+                models.When(top_coded, then=models.Value(None)),
+                default=models.F("us_wage__annual_median"),
+                output_field=models.IntegerField(),
+            ),
+        )
+
+    def with_occupation_count(self):
+        """Annotate SOC groups with how many detailed occupations they hold (`occupation_count`)."""
+        from django.db.models.functions import Coalesce
+
+        inner = (
+            Occupation.objects.filter(
+                level=SocLevel.DETAILED,
+                soc_code__startswith=models.Func(
+                    models.OuterRef("soc_code"), models.Value("0"), function="rtrim"
+                ),
+            )
+            .order_by()
+            .values("level")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(occupation_count=Coalesce(models.Subquery(inner), 0))
+
     def for_profile_page(self):
         """Everything a profile page shows, in a fixed number of queries."""
         return self.select_related("parent", "parent__parent").prefetch_related(

@@ -1,0 +1,73 @@
+"""The filters of a SOC group's page: a group within it and a range of U.S. median wages."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from occupations.models import SocLevel
+
+MAX_WAGE = 10_000_000
+
+
+class WageField(forms.IntegerField):
+    """Dollars a year; "$50,000" and "50000" alike, since people type both."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 9})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", "").replace("$", "").replace(" ", "")
+        return super().to_python(value)
+
+
+class OccupationFilterForm(forms.Form):
+    group = forms.ChoiceField(label="Group", required=False)
+    min = WageField(
+        label="Median wage from",
+        required=False,
+        min_value=0,
+        max_value=MAX_WAGE,
+        help_text="Dollars a year",
+    )
+    max = WageField(
+        label="to", required=False, min_value=0, max_value=MAX_WAGE, help_text="Dollars a year"
+    )
+
+    def __init__(self, *args, major, subgroups, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", f"All of {major.title}")]
+        for group in subgroups:
+            # Broad occupations sit under their minor group; the dash shows it in a <select>.
+            indent = "— " if group.level == SocLevel.BROAD else ""
+            choices.append((group.soc_code, f"{indent}{group.title} ({group.soc_code})"))
+        self.fields["group"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("min"), cleaned.get("max")
+        if low is not None and high is not None and low > high:
+            raise ValidationError(
+                "The lowest median (%(low)s) is above the highest (%(high)s): swap them.",
+                params={"low": f"${low:,}", "high": f"${high:,}"},
+                code="wage_range_reversed",
+            )
+        return cleaned
+
+    def filter(self, queryset):
+        """The rows these filters keep; every row when the form has errors."""
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data["group"]:
+            queryset = queryset.within_group(data["group"])
+        if data["min"] is not None:
+            queryset = queryset.filter(us_median_low__gte=data["min"])
+        if data["max"] is not None:
+            # A top-coded median has no known upper bound, so no maximum can include it.
+            queryset = queryset.filter(us_median_high__lte=data["max"])
+        return queryset
+
+    @property
+    def active(self) -> bool:
+        return self.is_valid() and any(
+            self.cleaned_data[name] not in (None, "") for name in ("group", "min", "max")
+        )
