@@ -69,31 +69,59 @@ def browser_data(transactional_db):
     cache.clear()
 
 
-@pytest.fixture
-def page(browser, live_server, browser_data):
-    """A page in a fresh browser context whose base URL is the live server.
+PROFILE = "medical-records-specialist"
 
-    Any Content Security Policy violation or uncaught script error on any page the test
+
+@pytest.fixture
+def salary_data(browser_data, wages):
+    """Figures in every state for two releases of the profile, so that switching means something."""
+    from occupations.models import Occupation
+
+    profile = Occupation.objects.get(slug=PROFILE)
+    for year in (2030, 2031):
+        wages.state_table(profile, wages.release(year))
+    return profile
+
+
+@pytest.fixture
+def new_page(browser, live_server, browser_data):
+    """Open a page in a fresh browser context (a person of its own) on the live server.
+
+    Any Content Security Policy violation or uncaught script error on any page such a page
     visits fails the test: the policy would otherwise break pages without anybody noticing.
     """
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}, accept_downloads=True
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    problems = []
-    page.on(
-        "console",
-        lambda message: (
-            problems.append(f"{page.url}: {message.text}")
-            if CSP_VIOLATION.search(message.text)
-            else None
-        ),
-    )
-    page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
-    yield page
-    context.close()
+    contexts, problems = [], []
+
+    def open_page():
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport={"width": 1280, "height": 900},
+            accept_downloads=True,
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                problems.append(f"{page.url}: {message.text}")
+                if CSP_VIOLATION.search(message.text)
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
     assert not problems, "Browser reported:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def page(new_page):
+    """The visitor's page; see new_page."""
+    return new_page()
 
 
 @pytest.fixture(scope="session")
