@@ -256,7 +256,10 @@ class StateOccupationTable(AccessibleTable):
 
     title = OccupationColumn()
     soc_code = tables.Column(
-        "SOC code", accessor="occupation__soc_code", order_by=("occupation__soc_code",)
+        "SOC code",
+        accessor="occupation__soc_code",
+        order_by=("occupation__soc_code",),
+        attrs={"th": {"class": "soc"}, "td": {"class": "soc"}},
     )
     employment = FigureColumn(
         "Positions", field="employment", kind=COUNT, tiebreak=("occupation__soc_code",)

@@ -234,18 +234,25 @@ def test_percentiles_table_for_each_state(section, occupation, html_table):
 
 def test_map_has_a_linked_tile_per_state(section, occupation):
     html = section(occupation)
-    svg = re.search(r"<svg[^>]*>.*?</svg>", html, re.S).group(0)
-    assert 'role="img"' in svg
-    labelled = re.search(r'aria-labelledby="([^"]+)"', svg).group(1).split()
+    picture, links = re.findall(r"<svg[^>]*>.*?</svg>", html, re.S)
+    # The picture: named and described, one coloured tile per state.
+    assert 'role="img"' in picture
+    labelled = re.search(r'aria-labelledby="([^"]+)"', picture).group(1).split()
     for element_id in labelled:
-        assert f'id="{element_id}"' in svg
-    tiles = re.findall(r'<a href="(/states/[a-z]{2}/)"[^>]*><title>([^<]+)</title><rect', svg)
+        assert f'id="{element_id}"' in picture
+    assert len(re.findall(r'<rect class="tile bin-\d"', picture)) == 51
+    assert "<a " not in picture  # links inside role="img" would not be announced
+    # Five colour classes and a legend naming their ranges.
+    assert len(set(re.findall(r'class="tile bin-(\d)"', picture))) == 5
+    assert html.count('class="swatch bin-') == 5
+    # Over it, a link per tile for pointer users; keyboard and screen reader users have the
+    # same links in the table, which the page names as the map's text equivalent.
+    assert 'aria-hidden="true"' in links
+    tiles = re.findall(r'<a href="(/states/[a-z]{2}/)" tabindex="-1"><title>([^<]+)</title>', links)
     assert len(tiles) == 51
     assert ("/states/ca/", "California: median annual wage $68,000") in tiles
     assert "The table below is the text version of this map" in html
-    # Five colour classes and a legend naming their ranges.
-    assert len(set(re.findall(r'class="tile bin-(\d)"', svg))) == 5
-    assert html.count('class="swatch bin-') == 5
+    assert 'href="/states/ca/"><abbr title="California">CA</abbr></a>' in html
 
 
 def test_the_section_is_cached_and_a_content_change_shows_new_figures(
