@@ -4,13 +4,22 @@ Keys carry the content stamp (careers.cache), so an admin save or an import that
 every copy. A part that depends on the viewer must put what it depends on in its key parts.
 """
 
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
+import hashlib
 
-from careers.cache import cached_html
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+from careers.cache import TIMEOUT, cached_html, content_version
 from careers.gating import cache_parts, gated_alternatives, plan_offers
 from careers.plans import viewer_plan
 from occupations.models import Occupation, SocLevel
+from salaries.profile import StateTableQuery, releases_with_data, salary_section
+
+# Enough parent links for a detailed occupation's whole SOC path (broad, minor, major, root).
+GROUP_PATH = "parent__parent__parent__parent"
 
 SOC = (
     "the Standard Occupational Classification (SOC), the system U.S. statistical agencies use "
@@ -25,6 +34,93 @@ CLASSIFICATION_INTROS = {
     SocLevel.DETAILED: f"A detailed occupation of {SOC}. There is no written career profile "
     "for it yet.",
 }
+
+
+def occupation_page(request, slug) -> dict | None:
+    """What the occupation page shows (title, description, breadcrumbs, content), or None.
+
+    The whole of it is cached per occupation, viewer plan (and every plan's limit) and salary
+    table choice, so a repeat visit costs two queries, the content stamp and the plan limits,
+    whatever the profile holds. On a miss each section comes from its own cache or is rendered.
+    """
+    version = content_version()
+    occupation_id = _occupation_id(slug, version)
+    if occupation_id is None:
+        return None
+    plan = viewer_plan(request.user)
+    offers = plan_offers()
+    parts = [
+        occupation_id,
+        *cache_parts(plan, offers),
+        *_salary_parts(request, occupation_id, version),
+    ]
+
+    def render():
+        occupation = Occupation.objects.select_related(GROUP_PATH).get(pk=occupation_id)
+        groups = group_path(occupation)
+        salary = salary_section(request, occupation)
+        content = render_to_string(
+            "occupations/_page.html",
+            {
+                "body": profile_body(occupation, has_salary=bool(salary)),
+                "salary": salary,
+                "alternatives": alternatives_section(request, occupation),
+            },
+        )
+        return {
+            "title": page_title(occupation),
+            "description": page_description(occupation),
+            "breadcrumbs": [
+                {"label": "Occupations", "url": reverse("occupations:list")},
+                *({"label": group.title, "url": group.get_absolute_url()} for group in groups),
+                {"label": occupation.title, "url": ""},
+            ],
+            "content": str(content),
+        }
+
+    page = dict(cached_html("occupation-page", parts, render, version=version))
+    page["content"] = mark_safe(page["content"])  # noqa: S308 -- rendered by our templates
+    return page
+
+
+def _occupation_id(slug: str, version: int):
+    """The id of the occupation with this slug, remembered per content version."""
+    key = "occupation-id:" + hashlib.sha256(f"{version}\x1f{slug}".encode()).hexdigest()
+    occupation_id = cache.get(key)
+    if occupation_id is None:
+        occupation_id = Occupation.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        if occupation_id is not None:
+            cache.set(key, occupation_id, TIMEOUT)
+    return occupation_id
+
+
+def _salary_parts(request, occupation_id, version) -> list:
+    """The salary table the query string asks for, normalised as the salary section does it
+    (unknown values fall back to defaults, so query-string variants cannot fill the cache)."""
+    releases = releases_with_data(Occupation(pk=occupation_id), version=version)
+    if not releases:
+        return []
+    query = StateTableQuery.from_params(request.GET, releases)
+    return [query.release, query.view, query.sort, query.release_unknown]
+
+
+def page_title(occupation) -> str:
+    if occupation.has_profile:
+        return f"{occupation.title}: what the job involves"
+    if occupation.soc_code:
+        return f"{occupation.title} (SOC {occupation.soc_code})"
+    return occupation.title
+
+
+def page_description(occupation) -> str:
+    if occupation.has_profile:
+        return Truncator(occupation.summary).chars(200)
+    level = occupation.get_level_display().lower() if occupation.level else "occupation"
+    code = f", SOC {occupation.soc_code}" if occupation.soc_code else ""
+    return (
+        f"{occupation.title}{code}: {level} in the U.S. Standard Occupational Classification, "
+        "with official BLS figures where they are published."
+    )
 
 
 def profile_body(occupation, *, has_salary: bool) -> str:

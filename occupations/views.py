@@ -1,12 +1,8 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 
 from occupations.models import Occupation
-from occupations.sections import alternatives_section, group_path, profile_body
-from salaries.profile import salary_section
-
-# Enough parent links for a detailed occupation's whole SOC path (broad, minor, major, root).
-GROUP_PATH = "parent__parent__parent__parent"
+from occupations.sections import occupation_page
 
 
 def occupation_list(request):
@@ -26,19 +22,7 @@ def occupation_by_code(request, code):
 
 
 def occupation_detail(request, slug):
-    occupation = get_object_or_404(Occupation.objects.select_related(GROUP_PATH), slug=slug)
-    groups = group_path(occupation)
-    salary = salary_section(request, occupation)
-    breadcrumbs = [
-        {"label": "Occupations", "url": reverse("occupations:list")},
-        *({"label": group.title, "url": group.get_absolute_url()} for group in groups),
-        {"label": occupation.title, "url": ""},
-    ]
-    context = {
-        "occupation": occupation,
-        "breadcrumbs": breadcrumbs,
-        "body": profile_body(occupation, has_salary=bool(salary)),
-        "salary": salary,
-        "alternatives": alternatives_section(request, occupation),
-    }
-    return render(request, "occupations/detail.html", context)
+    page = occupation_page(request, slug)
+    if page is None:
+        raise Http404("No occupation has this address.")
+    return render(request, "occupations/detail.html", page)

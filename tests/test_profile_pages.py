@@ -307,9 +307,17 @@ def test_profile_page_query_count_does_not_grow_with_its_lists(
     html = premium_client.get(MRS).content.decode()
     assert "Extra duty 14" in html and "Extra Alternative" in html
 
-    # A small constant, whatever the profile holds.
-    with django_assert_max_num_queries(10):
+    # A small constant, whatever the profile holds: on a repeat visit the session, the user, the
+    # content stamp and the plan limits.
+    with django_assert_max_num_queries(4):
         premium_client.get(MRS)
     cache.clear()
     with django_assert_max_num_queries(24):
         premium_client.get(MRS)
+
+
+def test_a_repeat_visit_by_a_visitor_costs_two_queries(client, db, django_assert_num_queries):
+    client.get(MRS)
+    # The content stamp and the plan limits; everything else comes from the cache.
+    with django_assert_num_queries(2):
+        assert client.get(MRS).status_code == 200
