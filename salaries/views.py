@@ -263,6 +263,11 @@ class StateListQuery:
         return {key: value for key, value in values.items() if value is not None}
 
 
+def _place(area) -> str:
+    # BLS names the national area "U.S."; "in the United States" reads better in a sentence.
+    return "the United States" if area.type == AreaType.NATIONAL else area.name
+
+
 def _state_area(abbr):
     if not re.fullmatch(r"[A-Za-z]{2}", abbr):
         raise Http404("Unknown state.")
@@ -286,7 +291,7 @@ def _state_table(area, query, *, release):
     )
     return StateOccupationTable(
         estimates,
-        caption=f"{LEVELS[query.level][0]} in {area.name}, {release.name}",
+        caption=f"{LEVELS[query.level][0]} in {_place(area)}, {release.name}",
         caption_detail=f"Source: {release.source}, {release.name}.",
         html_id="state-occupations",
         link_params=query.params(),
@@ -315,6 +320,7 @@ def state_detail(request, abbr):
         csv_url = f"{csv_url}?{urlencode(query.params())}"
     context = {
         "area": area,
+        "place": _place(area),
         "releases": releases,
         "release": release,
         "query": query,
@@ -324,7 +330,7 @@ def state_detail(request, abbr):
         "csv_url": csv_url,
         "breadcrumbs": [
             {"label": "States", "url": reverse("salaries:state-list")},
-            {"label": area.name},
+            {"label": _place(area).removeprefix("the ")},
         ],
     }
     return render(request, "salaries/state_detail.html", context)

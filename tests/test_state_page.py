@@ -184,3 +184,13 @@ def test_query_count_does_not_grow_with_rows(client, wages, count, django_assert
     with django_assert_num_queries(6):
         response = client.get("/states/ks/?sort=-annual_median&per_page=100")
     assert response.status_code == 200
+
+
+def test_the_national_listing_says_united_states(client, wages):
+    wages.estimate(
+        occupation=wages.occupation("Nation Testers"), release=wages.release(2031), area="US",
+        employment=40, annual_median=30_000,
+    )  # fmt: skip
+    html = client.get("/states/us/").content.decode()
+    assert "<h1>Wages in the United States</h1>" in html
+    assert "Detailed occupations in the United States, May 2031" in html
