@@ -6,6 +6,7 @@ every copy. A part that depends on the viewer must put what it depends on in its
 
 import hashlib
 
+from django.contrib import messages
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -80,7 +81,38 @@ def occupation_page(request, slug) -> dict | None:
 
     page = dict(cached_html("occupation-page", parts, render, version=version))
     page["content"] = mark_safe(page["content"])  # noqa: S308 -- rendered by our templates
+    page["cache_key"] = (version, parts)
     return page
+
+
+# Query-string keys the cached page already accounts for: the salary table's choice.
+SHAREABLE_PARAMS = frozenset({"release", "wages", "sort"})
+
+
+def visitor_page_html(request, page, render) -> str | None:
+    """The whole HTML document for a visitor who is not logged in, rendered once and cached.
+
+    Such visitors all get the same document (same header, no per-user token), so rendering it
+    again would only repeat work. None when the document is personal: a logged-in viewer, a
+    message waiting to be shown, a query string the cache key does not cover (the header echoes
+    ?q=), or a page that asked for a CSRF token.
+    """
+    if request.user.is_authenticated or len(messages.get_messages(request)):
+        return None
+    if not set(request.GET) <= SHAREABLE_PARAMS:
+        return None
+    version, parts = page["cache_key"]
+    key = (
+        "html:occupation-document:"
+        + hashlib.sha256("\x1f".join(str(part) for part in (version, *parts)).encode()).hexdigest()
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            return html
+        cache.set(key, html, TIMEOUT)
+    return html
 
 
 def _occupation_id(slug: str, version: int):

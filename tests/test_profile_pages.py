@@ -6,6 +6,7 @@ from html import unescape
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from careers.cache import bump_content_version
@@ -321,3 +322,30 @@ def test_a_repeat_visit_by_a_visitor_costs_two_queries(client, db, django_assert
     # The content stamp and the plan limits; everything else comes from the cache.
     with django_assert_num_queries(2):
         assert client.get(MRS).status_code == 200
+
+
+def test_visitors_share_one_cached_document_but_the_search_box_still_echoes_the_query(client, db):
+    first = client.get(MRS).content
+    assert client.get(MRS).content == first
+    echoed = client.get(MRS, {"q": "coder"}).content.decode()
+    assert 'name="q" value="coder"' in echoed
+    assert 'name="q" value=""' in client.get(MRS).content.decode()
+
+
+def test_a_logged_in_viewer_never_gets_the_visitors_copy(premium_client):
+    visitor = Client()
+    assert "Log in" in visitor.get(MRS).content.decode()  # the visitors' copy is cached now
+    html = premium_client.get(MRS).content.decode()
+    assert "Log out" in html and "Log in" not in html
+
+
+def test_a_waiting_message_is_shown_even_when_the_page_is_cached(client, db):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest
+
+    client.get(MRS)  # cached for visitors
+    encoded = CookieStorage(HttpRequest())._encode([Message(constants.INFO, "You are logged out.")])
+    client.cookies["messages"] = encoded
+    assert "You are logged out." in client.get(MRS).content.decode()
