@@ -1,39 +1,44 @@
 """Occupation search: /search/?q=...
 
-How a query is answered, in one SQL statement (plus one cached vocabulary look-up):
+How a query is answered, in one SQL statement (plus a cached vocabulary look-up):
 
 1. The query is cleaned (control characters dropped, whitespace collapsed, 200 characters at
    most) and split into words; a SOC code in it ("29-2072", "292072", or a prefix such as
    "29-20") is taken out and matched against codes.
 2. Words that appear nowhere in the site's titles, alternate titles, certifications and
-   summaries are probably misspelt: Python's difflib proposes close words from that vocabulary
-   ("medcal" -> "medical"), cached per word with the Django cache, and they are searched as
-   alternatives of the word typed.
+   summaries (not even as the start of a word) are probably misspelt: Python's difflib proposes
+   close words from that vocabulary ("medcal" -> "medical"), cached per word with the Django
+   cache under the content version, and they are searched as alternatives of the word typed.
 3. PostgreSQL full-text search finds candidates on GIN expression indexes (see
    occupations/migrations/0002_search.py): the occupation's title and BLS title (weight A),
    its alternate titles and certifications (weight B) and its summary (weight C). When pg_trgm
-   is installed, trigram word similarity on the GIN trigram indexes of titles and alternate
-   titles adds candidates and ranks typos. Without pg_trgm (the embedded PostgreSQL does not
-   ship it) the difflib alternatives alone carry typo tolerance, and difflib names the title a
-   fuzzy match resembles.
+   is installed, trigram word similarity of the misspelt words, on the GIN trigram indexes of
+   titles and alternate titles, adds candidates and ranks them. Without pg_trgm (the embedded
+   PostgreSQL does not ship it; trigram_available() finds out once per process) the difflib
+   alternatives alone carry typo tolerance, and difflib names the title a fuzzy match
+   resembles and the titles suggested when nothing matched.
 4. Candidates are scored (SOC code > exact title > every word matched > weighted rank >
-   similarity), SOC groups count for less than detailed occupations, and the best 50 come back
-   with why they matched and the newest release's U.S. wage figures, in the same query.
+   similarity), SOC groups count for less than detailed occupations, and a page of 20 comes
+   back with why each matched and the newest release's U.S. wage figures, in the same query.
+   The statement is prepared once per connection (see fetch()).
 
 The number of queries is the same for any number of results: the content version (for the
-vocabulary cache key), the search itself, and, only when nothing matched, the suggestions.
+cache keys) and the search itself; when nothing matched, one more for suggestions.
 """
 
 import bisect
 import difflib
+import hashlib
 import re
 import unicodedata
+import weakref
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from careers.cache import TIMEOUT, content_version
 from occupations.models import Occupation, SocLevel
@@ -41,7 +46,8 @@ from occupations.tables import wage_figure
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
-RESULT_LIMIT = 50
+PAGE_SIZE = 20
+MAX_PAGES = 10
 SUGGESTION_LIMIT = 5
 SUGGESTION_CUTOFF = 0.3
 MAX_REASONS_PER_KIND = 2
@@ -136,33 +142,26 @@ class Suggestion:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Every word of the searchable text, and the titles offered as suggestions."""
+    """Every word of the searchable text, sorted, and those worth proposing as spellings."""
 
-    words: frozenset[str]
+    words: tuple[str, ...]
     spelling_words: tuple[str, ...]
-    titles: tuple[Suggestion, ...]
 
 
 def load_vocabulary() -> Vocabulary:
-    rows = Occupation.objects.exclude(level=SocLevel.TOTAL).values_list(
-        "title", "bls_title", "summary", "slug", "soc_code", "level"
-    )
-    words: set[str] = set()
-    titles: list[Suggestion] = []
-    for title, bls_title, summary, slug, soc_code, level in rows:
-        words.update(WORD.findall(f"{title} {bls_title} {summary}".casefold()))
-        titles.append(Suggestion(title, result_url(slug, soc_code, level)))
     from occupations.models import AlternateTitle, Certification
 
-    for title, slug, soc_code, level in AlternateTitle.objects.values_list(
-        "title", "occupation__slug", "occupation__soc_code", "occupation__level"
-    ):
-        words.update(WORD.findall(title.casefold()))
-        titles.append(Suggestion(title, result_url(slug, soc_code, level)))
-    for name, abbreviation in Certification.objects.values_list("name", "abbreviation"):
-        words.update(WORD.findall(f"{name} {abbreviation}".casefold()))
+    texts = [
+        f"{title} {bls_title} {summary}"
+        for title, bls_title, summary in Occupation.objects.exclude(
+            level=SocLevel.TOTAL
+        ).values_list("title", "bls_title", "summary")
+    ]
+    texts += AlternateTitle.objects.values_list("title", flat=True)
+    texts += [f"{n} {a}" for n, a in Certification.objects.values_list("name", "abbreviation")]
+    words = {word for text in texts for word in WORD.findall(text.casefold())}
     spelling = sorted(w for w in words if len(w) > 2 and not w.isdigit() and w not in STOP_WORDS)
-    return Vocabulary(frozenset(words), tuple(spelling), tuple(titles))
+    return Vocabulary(tuple(sorted(words)), tuple(spelling))
 
 
 def vocabulary(version: int) -> Vocabulary:
@@ -176,32 +175,71 @@ def vocabulary(version: int) -> Vocabulary:
 
 def is_known(word: str, vocab: Vocabulary) -> bool:
     """In the vocabulary, or the start of a word in it ("nurse" of "nurses", "tech" being typed)."""
-    if word in vocab.words:
-        return True
-    position = bisect.bisect_left(vocab.spelling_words, word)
-    return position < len(vocab.spelling_words) and vocab.spelling_words[position].startswith(word)
+    position = bisect.bisect_left(vocab.words, word)
+    return position < len(vocab.words) and vocab.words[position].startswith(word)
 
 
-def spelling_alternatives(words, vocab: Vocabulary, version: int) -> dict[str, list[str]]:
-    """Close words from the vocabulary for each word that is not in it."""
-    unknown = [
-        w
-        for w in words
-        if len(w) > 2 and not w.isdigit() and w not in STOP_WORDS and not is_known(w, vocab)
-    ]
-    keys = {w: f"search:spelling:{version}:{w}" for w in unknown}
+@dataclass(frozen=True)
+class Spelling:
+    """What the vocabulary says about the words of a query."""
+
+    unknown: tuple[str, ...]  # probably misspelt: in no title, alternate title or summary
+    alternatives: dict[str, list[str]]  # close words for each unknown word that has some
+
+
+def check_spelling(words, version: int) -> Spelling:
+    """Find the words that are not in the vocabulary and close words for them.
+
+    The answer for each word is cached, so the vocabulary is only read for words not seen since
+    the content last changed.
+    """
+    checked = [w for w in words if len(w) > 2 and not w.isdigit() and w not in STOP_WORDS]
+    keys = {w: f"search:spelling:{version}:{w}" for w in checked}
     cached = cache.get_many(keys.values())
-    alternatives = {}
-    for word in unknown:
-        close = cached.get(keys[word])
-        if close is None:
-            close = difflib.get_close_matches(
-                word, vocab.spelling_words, n=3, cutoff=SPELLING_CUTOFF
-            )
-            cache.set(keys[word], close, TIMEOUT)
+    unknown, alternatives = [], {}
+    vocab = None
+    for word in checked:
+        answer = cached.get(keys[word])
+        if answer is None:
+            vocab = vocab or vocabulary(version)
+            if is_known(word, vocab):
+                answer = (True, [])
+            else:
+                close = difflib.get_close_matches(
+                    word, vocab.spelling_words, n=3, cutoff=SPELLING_CUTOFF
+                )
+                answer = (False, close)
+            cache.set(keys[word], answer, TIMEOUT)
+        known, close = answer
+        if not known:
+            unknown.append(word)
         if close:
             alternatives[word] = close
-    return alternatives
+    return Spelling(tuple(unknown), alternatives)
+
+
+def suggestion_titles(version: int) -> tuple["Suggestion", ...]:
+    """Titles and alternate titles with their links, for difflib suggestions without pg_trgm."""
+    from occupations.models import AlternateTitle
+
+    key = f"search:titles:{version}"
+    found = cache.get(key)
+    if found is None:
+        titles = [
+            Suggestion(title, result_url(slug, code, level))
+            for title, slug, code, level in Occupation.objects.exclude(
+                level=SocLevel.TOTAL
+            ).values_list("title", "slug", "soc_code", "level")
+        ]
+        titles += [
+            Suggestion(title, result_url(slug, code, level))
+            for title, slug, code, level in AlternateTitle.objects.values_list(
+                "title", "occupation__slug", "occupation__soc_code", "occupation__level"
+            )
+        ]
+        found = tuple(titles)
+        cache.set(key, found, TIMEOUT)
+    return found
 
 
 def tsquery(words, alternatives, *, operator: str, prefix_last: bool) -> str:
@@ -268,10 +306,24 @@ class SearchOutcome:
     release_name: str = ""
     corrections: dict[str, list[str]] = field(default_factory=dict)
     suggestions: list[Suggestion] = field(default_factory=list)
+    page: int = 1
+
+    @property
+    def num_pages(self) -> int:
+        return min(MAX_PAGES, -(-self.total // PAGE_SIZE))
+
+    @property
+    def first_rank(self) -> int:
+        return (self.page - 1) * PAGE_SIZE + 1
+
+    @property
+    def listed_limit(self) -> int:
+        return MAX_PAGES * PAGE_SIZE
 
     @property
     def truncated(self) -> bool:
-        return self.total > len(self.results)
+        """More matches than the pages show: a hint to add a word."""
+        return self.total > MAX_PAGES * PAGE_SIZE
 
 
 def result_url(slug: str, soc_code: str | None, level: str) -> str:
@@ -293,51 +345,72 @@ def split_highlights(text: str) -> list[SnippetPart]:
 
 
 def search_sql(*, trigram: bool, trigram_words: int, code: bool) -> str:
-    """The one statement that finds, scores and describes the best matches.
+    """The one statement that finds, scores and describes a page of the best matches.
+
+    Each kind of match is found on its own index and scored on its own row (`hits`); the rows
+    are added up per occupation (`scored`), ranked, and only the page shown is described (which
+    alternate titles and certifications matched, the summary with highlights, the wages).
 
     Only constants of this module go into the text (hence the S608 exemptions below); every
     value that comes from the query is a bound parameter.
     """
-    candidates = [
-        f"SELECT o.id FROM occupations_occupation o, q WHERE {OCCUPATION_DOCUMENT} @@ q.any_q",  # noqa: S608
-        f"SELECT a.occupation_id FROM occupations_alternatetitle a, q "  # noqa: S608
-        f"WHERE {ALTERNATE_TITLE_DOCUMENT} @@ q.any_q",
-        f"SELECT oc.occupation_id FROM occupations_certification c "  # noqa: S608
-        f"JOIN occupations_occupationcertification oc ON oc.certification_id = c.id, q "
-        f"WHERE {CERTIFICATION_DOCUMENT} @@ q.any_q OR lower(c.abbreviation) = q.phrase",
+    rank = "ts_rank('{0.1, 0.2, 0.4, 1.0}', %s, q.any_q, 1)"
+    alternate = f"setweight({ALTERNATE_TITLE_DOCUMENT}, 'B')"
+    certification = f"setweight({CERTIFICATION_DOCUMENT}, 'B')"
+    # id, rank, every word as typed, every word allowing spellings, exact, fts, similarity, code
+    hits = [
+        f"""SELECT o.id, {rank % OCCUPATION_DOCUMENT},
+               {OCCUPATION_DOCUMENT} @@ q.all_typed, {OCCUPATION_DOCUMENT} @@ q.all_q,
+               lower(o.title) = q.phrase OR lower(o.bls_title) = q.phrase, true, 0.0, 0
+           FROM occupations_occupation o, q WHERE {OCCUPATION_DOCUMENT} @@ q.any_q""",  # noqa: S608
+        f"""SELECT a.occupation_id, {rank % alternate},
+               {ALTERNATE_TITLE_DOCUMENT} @@ q.all_typed, {ALTERNATE_TITLE_DOCUMENT} @@ q.all_q,
+               lower(a.title) = q.phrase, true, 0.0, 0
+           FROM occupations_alternatetitle a, q
+           WHERE {ALTERNATE_TITLE_DOCUMENT} @@ q.any_q""",  # noqa: S608
+        f"""SELECT oc.occupation_id, {rank % certification},
+               {CERTIFICATION_DOCUMENT} @@ q.all_typed, {CERTIFICATION_DOCUMENT} @@ q.all_q,
+               lower(c.abbreviation) = q.phrase OR lower(c.name) = q.phrase, true, 0.0, 0
+           FROM occupations_certification c
+           JOIN occupations_occupationcertification oc ON oc.certification_id = c.id, q
+           WHERE {CERTIFICATION_DOCUMENT} @@ q.any_q OR lower(c.abbreviation) = q.phrase""",  # noqa: S608
     ]
     if code:
-        candidates.append(
-            "SELECT o.id FROM occupations_occupation o WHERE o.soc_code LIKE %(code_like)s"
+        hits.append(
+            """SELECT o.id, 0.0, false, false, false, false, 0.0,
+                   CASE WHEN o.soc_code = %(code)s THEN 20 ELSE 10 END
+               FROM occupations_occupation o WHERE o.soc_code LIKE %(code_like)s"""
         )
     if trigram and trigram_words:
         # One %> per word so that each can use the trigram index (ANY() cannot).
-        for table, column in (
-            ("occupations_occupation o", "o"),
-            ("occupations_alternatetitle a", "a"),
+        for table, alias, key in (
+            ("occupations_occupation", "o", "o.id"),
+            ("occupations_alternatetitle", "a", "a.occupation_id"),
         ):
-            conditions = " OR ".join(f"{column}.title %%> %(w{i})s" for i in range(trigram_words))
-            key = "o.id" if column == "o" else "a.occupation_id"
-            candidates.append(f"SELECT {key} FROM {table} WHERE {conditions}")  # noqa: S608
-    if trigram and trigram_words:
-        similarity = """
-        CROSS JOIN LATERAL (
-            SELECT s.label, s.similarity FROM (
-                SELECT o.title AS label, 0 AS priority,
-                       (SELECT avg(word_similarity(w, o.title)) FROM unnest(q.words) w)
+            close = " OR ".join(f"{alias}.title %%> %(w{i})s" for i in range(trigram_words))
+            similarity = f"(SELECT avg(word_similarity(w, {alias}.title)) FROM unnest(q.words) w)"  # noqa: S608
+            hits.append(
+                f"""SELECT {key}, 0.0, false, false, false, false, {similarity}, 0
+                    FROM {table} {alias}, q WHERE {close}"""  # noqa: S608
+            )
+        best = """
+        LEFT JOIN LATERAL (
+            SELECT s.label FROM (
+                SELECT p.title AS label, 0 AS priority,
+                       (SELECT avg(word_similarity(w, p.title)) FROM unnest(q.words) w)
                            AS similarity
                 UNION ALL
                 SELECT a.title, 1,
                        (SELECT avg(word_similarity(w, a.title)) FROM unnest(q.words) w)
-                FROM occupations_alternatetitle a WHERE a.occupation_id = o.id
+                FROM occupations_alternatetitle a WHERE a.occupation_id = p.id
             ) s ORDER BY s.similarity DESC, s.priority, s.label LIMIT 1
-        ) best"""
+        ) best ON true"""
     else:
-        similarity = "CROSS JOIN LATERAL (SELECT NULL::text AS label, 0.0 AS similarity) best"
-    union = "\n        UNION ".join(candidates)
+        best = "LEFT JOIN LATERAL (SELECT NULL::text AS label) best ON true"
+    union = "\n        UNION ALL ".join(hits)
     headline = f"HighlightAll=true, StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_STOP}"
     return f"""
-    WITH q AS (
+    WITH q AS MATERIALIZED (
         SELECT to_tsquery('english', %(any)s) AS any_q,
                to_tsquery('english', %(all)s) AS all_q,
                to_tsquery('english', %(any_typed)s) AS any_typed,
@@ -345,92 +418,74 @@ def search_sql(*, trigram: bool, trigram_words: int, code: bool) -> str:
                %(phrase)s::text AS phrase,
                %(words)s::text[] AS words
     ),
-    candidates AS (
+    hits (id, rank, all_typed, all_fuzzy, exact, fts, similarity, code_score) AS (
         {union}
     ),
-    described AS MATERIALIZED (
-        SELECT o.id, o.title, o.slug, o.soc_code, o.level, o.has_profile, o.summary,
-               alts.all_titles, alts.typed_titles, alts.fuzzy_titles, alts.exact,
-               certs.typed_certs, certs.fuzzy_certs, certs.exact AS exact_cert,
-               best.label AS similar_label, best.similarity,
-               {OCCUPATION_DOCUMENT}
-                   || setweight(to_tsvector('english', coalesce(alts.text, '')), 'B')
-                   || setweight(to_tsvector('english', coalesce(certs.text, '')), 'B') AS document,
-               to_tsvector('english', o.title || ' ' || o.bls_title) AS title_document,
-               to_tsvector('english', o.summary) AS summary_document
-        FROM (SELECT DISTINCT id FROM candidates) c
-        JOIN occupations_occupation o ON o.id = c.id
-        CROSS JOIN q
-        CROSS JOIN LATERAL (
-            SELECT string_agg(a.title, ' ') AS text,
-                   array_agg(a.title ORDER BY a.title) AS all_titles,
-                   array_agg(a.title ORDER BY a.title)
-                       FILTER (WHERE {ALTERNATE_TITLE_DOCUMENT} @@ q.any_typed) AS typed_titles,
-                   array_agg(a.title ORDER BY a.title)
-                       FILTER (WHERE {ALTERNATE_TITLE_DOCUMENT} @@ q.any_q) AS fuzzy_titles,
-                   bool_or(lower(a.title) = q.phrase) AS exact
-            FROM occupations_alternatetitle a WHERE a.occupation_id = o.id
-        ) alts
-        CROSS JOIN LATERAL (
-            SELECT string_agg(c.name || ' ' || c.abbreviation, ' ') AS text,
-                   array_agg(c.name || ' (' || c.abbreviation || ')' ORDER BY c.abbreviation)
-                       FILTER (WHERE {CERTIFICATION_DOCUMENT} @@ q.any_typed
-                               OR lower(c.abbreviation) = q.phrase) AS typed_certs,
-                   array_agg(c.name || ' (' || c.abbreviation || ')' ORDER BY c.abbreviation)
-                       FILTER (WHERE {CERTIFICATION_DOCUMENT} @@ q.any_q) AS fuzzy_certs,
-                   bool_or(lower(c.abbreviation) = q.phrase OR lower(c.name) = q.phrase) AS exact
-            FROM occupations_occupationcertification oc
-            JOIN occupations_certification c ON c.id = oc.certification_id
-            WHERE oc.occupation_id = o.id
-        ) certs
-        {similarity}
-        WHERE o.level <> 'total'
-    ),
     scored AS (
-        SELECT d.*,
-               d.title_document @@ q.any_typed AS title_hit,
-               d.summary_document @@ q.any_typed AS summary_hit,
-               d.document @@ q.any_typed AS typed_hit,
-               d.document @@ q.any_q AS text_hit,
-               coalesce(d.soc_code = %(code)s, false) AS code_exact,
-               coalesce(d.soc_code LIKE %(code_like)s, false) AS code_prefix,
-               (CASE WHEN d.soc_code = %(code)s THEN 20
-                     WHEN d.soc_code LIKE %(code_like)s THEN 10 ELSE 0 END)
-               + (CASE d.level WHEN 'broad' THEN {LEVEL_WEIGHTS[SocLevel.BROAD]}
+        SELECT h.id, sum(h.rank) AS rank, bool_or(h.all_typed) AS all_typed,
+               bool_or(h.all_fuzzy) AS all_fuzzy, bool_or(h.exact) AS exact,
+               bool_or(h.fts) AS fts, max(h.similarity) AS similarity,
+               max(h.code_score) AS code_score
+        FROM hits h GROUP BY h.id
+    ),
+    ranked AS (
+        SELECT o.id, o.title, o.bls_title, o.slug, o.soc_code, o.level, o.has_profile,
+               o.summary, s.code_score,
+               s.code_score
+               + (CASE o.level WHEN 'broad' THEN {LEVEL_WEIGHTS[SocLevel.BROAD]}
                                WHEN 'minor' THEN {LEVEL_WEIGHTS[SocLevel.MINOR]}
                                WHEN 'major' THEN {LEVEL_WEIGHTS[SocLevel.MAJOR]} ELSE 1 END)
-                 * (CASE WHEN lower(d.title) = q.phrase OR coalesce(d.exact, false)
-                              OR coalesce(d.exact_cert, false) THEN 4 ELSE 0 END
-                    + CASE WHEN d.document @@ q.all_typed THEN 2
-                           WHEN d.document @@ q.all_q THEN 1.5 ELSE 0 END
-                    + 3 * ts_rank('{{0.1, 0.2, 0.4, 1.0}}', d.document, q.any_q, 1)
-                    + 2 * coalesce(d.similarity, 0))
+                 * (CASE WHEN s.exact THEN 4 ELSE 0 END
+                    + CASE WHEN s.all_typed THEN 2 WHEN s.all_fuzzy THEN 1.5 ELSE 0 END
+                    + 3 * s.rank
+                    + 2 * s.similarity)
                  -- A written profile tells a reader more than figures alone.
-                 * CASE WHEN d.has_profile THEN 1.1 ELSE 1 END AS score
-        FROM described d CROSS JOIN q
+                 * CASE WHEN o.has_profile THEN 1.1 ELSE 1 END AS score
+        FROM scored s JOIN occupations_occupation o ON o.id = s.id
+        -- Similarity alone must be close: "chef" is not a typo of "chemical".
+        WHERE o.level <> 'total'
+          AND (s.fts OR s.code_score > 0 OR s.similarity >= %(similar)s)
+    ),
+    page AS (
+        SELECT r.*, count(*) OVER () AS total FROM ranked r
+        ORDER BY r.score DESC, r.soc_code NULLS FIRST, r.title
+        LIMIT {PAGE_SIZE} OFFSET %(offset)s
     )
-    SELECT s.title, s.slug, s.soc_code, s.level, s.has_profile, s.score,
-           s.code_exact, s.code_prefix, s.title_hit, s.summary_hit, s.typed_hit,
-           s.typed_titles, s.fuzzy_titles, s.all_titles, s.typed_certs, s.fuzzy_certs,
-           s.similar_label, s.similarity,
-           CASE WHEN s.summary <> '' THEN
-               ts_headline('english', s.summary, q.any_q, '{headline}')
-           END AS summary_html,
+    SELECT p.title, p.slug, p.soc_code, p.level, p.has_profile, p.score, p.total,
+           p.code_score = 20 AS code_exact, p.code_score = 10 AS code_prefix,
+           to_tsvector('english', p.title || ' ' || p.bls_title) @@ q.any_typed AS title_hit,
+           to_tsvector('english', p.summary) @@ q.any_typed AS summary_hit,
+           alts.typed_titles, alts.fuzzy_titles, alts.all_titles, certs.typed_certs,
+           best.label AS similar_label,
+           CASE WHEN p.summary <> ''
+                THEN ts_headline('english', p.summary, q.any_q, '{headline}') END AS summary_html,
            w.annual_median, w.annual_median_status, w.hourly_median, w.hourly_median_status,
            w.employment, w.employment_status, w.annual_only, w.hourly_only,
-           r.name AS release_name,
-           count(*) OVER () AS total
-    FROM scored s
+           r.name AS release_name
+    FROM page p
     CROSS JOIN q
+    LEFT JOIN LATERAL (
+        SELECT array_agg(a.title ORDER BY a.title) AS all_titles,
+               array_agg(a.title ORDER BY a.title)
+                   FILTER (WHERE {ALTERNATE_TITLE_DOCUMENT} @@ q.any_typed) AS typed_titles,
+               array_agg(a.title ORDER BY a.title)
+                   FILTER (WHERE {ALTERNATE_TITLE_DOCUMENT} @@ q.any_q) AS fuzzy_titles
+        FROM occupations_alternatetitle a WHERE a.occupation_id = p.id
+    ) alts ON true
+    LEFT JOIN LATERAL (
+        SELECT array_agg(c.name || ' (' || c.abbreviation || ')' ORDER BY c.abbreviation)
+                   FILTER (WHERE {CERTIFICATION_DOCUMENT} @@ q.any_typed
+                           OR lower(c.abbreviation) = q.phrase) AS typed_certs
+        FROM occupations_occupationcertification oc
+        JOIN occupations_certification c ON c.id = oc.certification_id
+        WHERE oc.occupation_id = p.id
+    ) certs ON true
+    {best}
     LEFT JOIN salaries_release r ON r.id = (
         SELECT id FROM salaries_release ORDER BY year DESC LIMIT 1)
-    LEFT JOIN salaries_wageestimate w ON w.occupation_id = s.id AND w.release_id = r.id
+    LEFT JOIN salaries_wageestimate w ON w.occupation_id = p.id AND w.release_id = r.id
         AND w.area_id = (SELECT id FROM salaries_area WHERE type = 'national' ORDER BY id LIMIT 1)
-    -- Similarity alone must be close: "chef" is not a typo of "chemical".
-    WHERE s.score > 0
-      AND (s.text_hit OR s.code_exact OR s.code_prefix OR s.similarity >= %(similar)s)
-    ORDER BY s.score DESC, s.soc_code NULLS FIRST, s.title
-    LIMIT {RESULT_LIMIT}
+    ORDER BY p.score DESC, p.soc_code NULLS FIRST, p.title
     """  # noqa: S608
 
 
@@ -466,7 +521,7 @@ def similar_label(row: dict, parsed: ParsedQuery) -> str:
     )
 
 
-def suggestions_for(parsed: ParsedQuery, vocab: Vocabulary, trigram: bool) -> list[Suggestion]:
+def suggestions_for(parsed: ParsedQuery, version: int, trigram: bool) -> list[Suggestion]:
     """Titles close to a query that found nothing."""
     text = " ".join(w for w in parsed.words if w not in STOP_WORDS and not w.isdigit())
     if len(text) < 3:
@@ -475,39 +530,72 @@ def suggestions_for(parsed: ParsedQuery, vocab: Vocabulary, trigram: bool) -> li
         with connection.cursor() as cursor:
             cursor.execute(
                 """
-                SELECT title, slug, soc_code, level FROM (
-                    SELECT o.title, o.slug, o.soc_code, o.level,
-                           greatest(similarity(%(t)s, o.title),
-                                    word_similarity(%(t)s, o.title)) AS closeness
-                    FROM occupations_occupation o
-                    WHERE o.level <> 'total'
-                ) s
-                WHERE closeness >= %(cutoff)s
-                ORDER BY closeness DESC, title
+                SELECT o.title, o.slug, o.soc_code, o.level
+                FROM occupations_occupation o
+                -- Close as pg_trgm's thresholds define it (similarity 0.3 or word similarity
+                -- 0.6 by default); both operators can use the trigram index.
+                WHERE (o.title %% %(t)s OR o.title %%> %(t)s) AND o.level <> 'total'
+                ORDER BY greatest(similarity(%(t)s, o.title), word_similarity(%(t)s, o.title))
+                         DESC, o.title
                 LIMIT %(n)s
                 """,
-                {"t": text, "n": SUGGESTION_LIMIT, "cutoff": SUGGESTION_CUTOFF},
+                {"t": text, "n": SUGGESTION_LIMIT},
             )
             return [
                 Suggestion(title, result_url(slug, code, level))
                 for title, slug, code, level in cursor.fetchall()
             ]
-    labels = {s.label.casefold(): s for s in vocab.titles}
-    close = difflib.get_close_matches(text.casefold(), list(labels), n=SUGGESTION_LIMIT, cutoff=0.3)
+    labels = {s.label.casefold(): s for s in suggestion_titles(version)}
+    close = difflib.get_close_matches(
+        text.casefold(), list(labels), n=SUGGESTION_LIMIT, cutoff=SUGGESTION_CUTOFF
+    )
     return [labels[label] for label in close]
 
 
-def search(raw_query: str) -> SearchOutcome:
+# Names of the statements prepared on each open database connection.
+_prepared: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
+PARAMETER = re.compile(r"%\((\w+)\)s")
+
+
+def fetch(sql: str, params: dict) -> list[dict]:
+    """Run the search statement as a server-side prepared statement.
+
+    Planning a statement this size costs more than running it (3 to 15 ms against a few), and
+    Django binds parameters on the client, so PostgreSQL would plan it again on every request.
+    PREPARE, once per connection and variant of the text, lets it keep the plan. Prepared
+    statements belong to the session, not to a transaction, so a rollback does not undo them.
+    """
+    order = list(dict.fromkeys(PARAMETER.findall(sql)))
+    name = "occupation_search_" + hashlib.sha1(sql.encode(), usedforsecurity=False).hexdigest()[:16]
+    with connection.cursor() as cursor:
+        prepared = _prepared.setdefault(connection.connection, set())
+        if name not in prepared:
+            positional = PARAMETER.sub(lambda m: f"${order.index(m.group(1)) + 1}", sql)
+            # Sent without parameters, so nothing unescapes "%%" on the way.
+            cursor.execute(f"PREPARE {name} AS {positional.replace('%%', '%')}")
+            prepared.add(name)
+        placeholders = ", ".join(["%s"] * len(order))
+        cursor.execute(f"EXECUTE {name} ({placeholders})", [params[key] for key in order])
+        columns = [column.name for column in cursor.description]
+        return [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+
+
+def search(raw_query: str, page: int = 1) -> SearchOutcome:
+    """The page-th PAGE_SIZE best matches of a query (pages beyond MAX_PAGES show the last)."""
     text = clean_query(raw_query)
     parsed = parse_query(text)
-    outcome = SearchOutcome(parsed)
+    page = min(max(page, 1), MAX_PAGES)
+    outcome = SearchOutcome(parsed, page=page)
     if not parsed.words and not parsed.code and not parsed.code_prefix:
         return outcome
     version = content_version()
-    vocab = vocabulary(version)
-    corrections = spelling_alternatives(parsed.words, vocab, version)
+    spelling = check_spelling(parsed.words, version)
+    corrections = spelling.alternatives
     trigram = trigram_available()
-    trigram_words = [w for w in parsed.words if len(w) > 2 and w not in STOP_WORDS]
+    # Trigram similarity is for words the vocabulary does not know: a known word, or the start
+    # of one, is matched exactly by full-text search, and its trigram neighbours ("electrical"
+    # for "electrician") would only add noise.
+    trigram_words = list(spelling.unknown)
     params = {
         "any": tsquery(parsed.words, corrections, operator="|", prefix_last=True),
         "all": tsquery(parsed.words, corrections, operator="&", prefix_last=True),
@@ -518,6 +606,7 @@ def search(raw_query: str) -> SearchOutcome:
         "code": parsed.code or None,
         "similar": TRIGRAM_ONLY_CUTOFF,
         "code_like": f"{parsed.code_prefix}%" if parsed.code_prefix else None,
+        "offset": (page - 1) * PAGE_SIZE,
     }
     params.update({f"w{i}": word for i, word in enumerate(trigram_words)})
     sql = search_sql(
@@ -527,10 +616,11 @@ def search(raw_query: str) -> SearchOutcome:
     )
     if parsed.code:
         params["code_like"] = parsed.code
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        columns = [column.name for column in cursor.description]
-        rows = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+    rows = fetch(sql, params)
+    if not rows and page > 1:
+        # A page past the last result (an old link): show the first page instead.
+        outcome.page, params["offset"] = 1, 0
+        rows = fetch(sql, params)
     outcome.corrections = corrections
     for row in rows:
         outcome.total = row["total"]
@@ -550,7 +640,7 @@ def search(raw_query: str) -> SearchOutcome:
             )
         )
     if not rows:
-        outcome.suggestions = suggestions_for(parsed, vocab, trigram)
+        outcome.suggestions = suggestions_for(parsed, version, trigram)
     return outcome
 
 
@@ -558,13 +648,22 @@ def search(raw_query: str) -> SearchOutcome:
 
 
 def search_view(request):
-    outcome = search(request.GET.get("q", ""))
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    outcome = search(request.GET.get("q", ""), page)
+    base = f"{reverse('search')}?{urlencode({'q': outcome.query.text})}"
     return render(
         request,
         "occupations/search.html",
         {
             "query": outcome.query.text,
             "outcome": outcome,
+            "previous_url": f"{base}&page={outcome.page - 1}" if outcome.page > 1 else "",
+            "next_url": (
+                f"{base}&page={outcome.page + 1}" if outcome.page < outcome.num_pages else ""
+            ),
             "examples": ["medical coder", "RHIT", "29-2072", "registered nurse", "electrician"],
         },
     )
