@@ -135,11 +135,13 @@ def group_page(request, code):
     )
     table = OccupationTable(rows)
     table.caption = f"Occupations in {group.title}"
-    table.caption_detail = (
-        f"U.S. median annual wage and employment, {release.name}" if release else ""
-    )
     RequestConfig(request, paginate=False).configure(table)
     paginate(table, request)
+    count = table.paginator.count
+    detail = [f"{count} occupation{'' if count == 1 else 's'}", form.summary()]
+    if release:
+        detail.append(f"U.S. median annual wage and employment, {release.name}")
+    table.caption_detail = " · ".join(part for part in detail if part)
     return render(
         request,
         "occupations/browse_group.html",

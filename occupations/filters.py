@@ -66,6 +66,24 @@ class OccupationFilterForm(forms.Form):
             queryset = queryset.filter(us_median_high__lte=data["max"])
         return queryset
 
+    def summary(self) -> str:
+        """The filters in force, in words: "in Pharmacy Technicians (29-2052), median $40,000
+        to $60,000"; "" when none are."""
+        if not self.is_valid():
+            return ""
+        data, parts = self.cleaned_data, []
+        if data["group"]:
+            label = dict(self.fields["group"].choices)[data["group"]].removeprefix("— ")
+            parts.append(f"in {label}")
+        low, high = data["min"], data["max"]
+        if low is not None and high is not None:
+            parts.append(f"median ${low:,} to ${high:,}")
+        elif low is not None:
+            parts.append(f"median at least ${low:,}")
+        elif high is not None:
+            parts.append(f"median at most ${high:,}")
+        return ", ".join(parts)
+
     @property
     def active(self) -> bool:
         return self.is_valid() and any(

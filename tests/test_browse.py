@@ -169,6 +169,16 @@ def test_group_filter_keeps_one_minor_group(client, sample):
     assert "29-1141" not in listed
 
 
+def test_the_caption_says_which_filters_are_in_force(client, sample):
+    response = client.get(group_url(), {"group": "29-2000", "min": "50000", "max": "70000"})
+    count = response.context["table"].paginator.count
+    assert (
+        f"{count} occupation{'' if count == 1 else 's'} · in Health Technologists and "
+        "Technicians (29-2000), median $50,000 to $70,000 · U.S. median annual wage"
+        in (response.content.decode())
+    )
+
+
 def test_wage_range_filter(client, sample):
     response = client.get(group_url(), {"min": "50,000", "max": "$70000", "per_page": 100})
     listed = [row.record for row in rows(response)]
