@@ -149,9 +149,9 @@ def login(page, live_server):
 
     def log_in(email, password):
         page.goto("/accounts/login/")
-        page.get_by_label("Email").fill(email)
+        page.get_by_label("Email address").fill(email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("main").get_by_role("button", name=re.compile("log in", re.I)).click()
-        page.wait_for_load_state()
+        page.wait_for_url(re.compile(r"/accounts/$"))
 
     return log_in
