@@ -1,81 +1,77 @@
 """Tables of the browse pages, and how a U.S. wage or employment figure is shown in them.
 
-Figures come from BLS with markers instead of numbers where BLS published none; they are shown
-as BLS means them, never as a number we made up: a top-coded median reads "≥ $239,200", an
-occupation paid by the hour only shows its hourly median, and a missing one says so.
+Figures go through salaries' Figure, as every other table on the site does, so a BLS marker
+reads the same here as on a profile's salary table: a top-coded median is "≥ $239,200", never a
+number we made up. One addition for lists that have room for a single wage: an occupation that
+BLS pays by the hour only shows its hourly median rather than no wage at all.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 import django_tables2 as tables
 from django.db.models import F
 from django.utils.html import format_html
 
-from salaries.models import FigureStatus
-
-TOP_CODE_ANNUAL = 239_200
+from salaries.templatetags.salary_figures import ANNUAL, COUNT, HOURLY, NOTES, Figure
 
 
 @dataclass(frozen=True)
 class WageFigure:
-    """A U.S. median wage as BLS published it."""
+    """A U.S. median wage: the annual figure, or the hourly one where BLS publishes only that."""
 
-    annual: int | None
-    annual_status: str
-    hourly: Decimal | None = None
-    hourly_status: str = FigureStatus.NOT_AVAILABLE
-    hourly_only: bool = False
+    annual: Figure
+    hourly: Figure
+
+    @property
+    def hourly_instead(self) -> bool:
+        return not self.annual.available and self.annual.hourly_only and self.hourly.available
 
     @property
     def text(self) -> str:
-        if self.annual_status == FigureStatus.AVAILABLE and self.annual is not None:
-            return f"${self.annual:,}"
-        if self.annual_status == FigureStatus.TOP_CODED:
-            return f"≥ ${TOP_CODE_ANNUAL:,}"
-        if self.hourly_only and self.hourly_status == FigureStatus.AVAILABLE and self.hourly:
-            return f"${self.hourly:,.2f} an hour"
-        return "Not released"
+        if self.hourly_instead:
+            return f"{self.hourly.text()} an hour"
+        return self.annual.text()
 
     @property
-    def note(self) -> str:
-        """Why the figure is not a plain annual number; "" when it is."""
-        if self.annual_status == FigureStatus.AVAILABLE and self.annual is not None:
-            return ""
-        if self.annual_status == FigureStatus.TOP_CODED:
-            return (
-                f"BLS does not publish wages at or above ${TOP_CODE_ANNUAL:,} a year; "
-                "the median is at least that."
-            )
-        if self.hourly_only:
-            return (
-                "BLS releases only hourly wages for this occupation, because its workers "
-                "usually work part of the year or irregular hours."
-            )
-        return "BLS did not release this wage estimate."
+    def note(self):
+        """The footnote that explains the figure, or None for a plain annual number."""
+        return NOTES["hourly-only"] if self.hourly_instead else self.annual.note
 
     def html(self):
-        if not self.note:
-            return self.text
-        return format_html(
-            '<span class="marker" title="{}">{}<span class="visually-hidden"> ({})</span></span>',
-            self.note,
-            self.text,
-            self.note,
-        )
+        if self.hourly_instead:
+            note = self.note
+            return format_html(
+                '{} an hour <span class="marker marker-{}" title="{}">({})<span '
+                'class="visually-hidden">: {}</span></span>',
+                self.hourly.text(),
+                note.key,
+                note.text,
+                note.label,
+                note.text,
+            )
+        return self.annual.html()
 
     def __str__(self):
         return self.text
 
 
+def _wage(annual, annual_status, hourly, hourly_status, annual_only, hourly_only) -> WageFigure:
+    flags = {"annual_only": bool(annual_only), "hourly_only": bool(hourly_only)}
+    return WageFigure(
+        Figure(annual, annual_status, ANNUAL, **flags),
+        Figure(hourly, hourly_status, HOURLY, **flags),
+    )
+
+
 def wage_figure(row: dict) -> WageFigure:
     """The median of a search row (salaries_wageestimate columns)."""
-    return WageFigure(
+    return _wage(
         row["annual_median"],
         row["annual_median_status"],
         row["hourly_median"],
         row["hourly_median_status"],
-        bool(row["hourly_only"]),
+        row["annual_only"],
+        row["hourly_only"],
     )
 
 
@@ -83,21 +79,26 @@ def annotated_wage(record) -> WageFigure | None:
     """The median of an Occupation annotated by OccupationQuerySet.with_us_wages()."""
     if record.us_median_status is None:
         return None
-    return WageFigure(
+    return _wage(
         record.us_median,
         record.us_median_status,
         record.us_hourly_median,
         record.us_hourly_median_status,
-        bool(record.us_hourly_only),
+        record.us_annual_only,
+        record.us_hourly_only,
     )
+
+
+def employment_figure(record) -> Figure | None:
+    if record.us_employment_status is None:
+        return None
+    return Figure(record.us_employment, record.us_employment_status, COUNT)
 
 
 def employment_text(value, status) -> str:
     if status is None:
         return "No BLS data"
-    if status == FigureStatus.AVAILABLE and value is not None:
-        return f"{value:,}"
-    return "Not released"
+    return Figure(value, status, COUNT).text()
 
 
 def no_data():
@@ -125,12 +126,18 @@ class FigureColumns(tables.Table):
         return figure.html() if figure else no_data()
 
     def render_employment(self, record):
-        if record.us_employment_status is None:
-            return no_data()
-        text = employment_text(record.us_employment, record.us_employment_status)
-        if record.us_employment_status == FigureStatus.AVAILABLE:
-            return text
-        return format_html('<span class="marker">{}</span>', text)
+        figure = employment_figure(record)
+        return figure.html() if figure else no_data()
+
+    @property
+    def notes(self):
+        """Footnotes for the markers on the rows shown (the table template lists them)."""
+        found = {}
+        for row in self.paginated_rows:
+            for figure in (annotated_wage(row.record), employment_figure(row.record)):
+                if figure is not None and figure.note is not None:
+                    found.setdefault(figure.note.key, figure.note)
+        return list(found.values())
 
     def order_median(self, queryset, is_descending):
         return self._nulls_last(queryset, "us_median_low", is_descending), True

@@ -199,6 +199,14 @@ def test_top_coded_medians_count_as_at_least_the_top_code(client, sample):
     assert "29-1171" not in below  # its median has no known upper bound
     html = client.get(group_url(), {"per_page": 100}).content.decode()
     assert "≥ $239,200" in html
+    assert '<ul class="table-notes"' in html
+    assert "BLS does not publish wages at or above $239,200 a year" in html
+
+
+def test_hourly_only_occupations_show_their_hourly_median_with_a_note(client, sample):
+    html = client.get(group_url("27-0000"), {"per_page": 100}).content.decode()
+    assert "$29.05 an hour" in html
+    assert "BLS releases only hourly wages for this occupation" in html
 
 
 @pytest.mark.parametrize(
