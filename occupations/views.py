@@ -6,14 +6,6 @@ from occupations.models import Occupation
 from occupations.sections import occupation_page, visitor_page_html
 
 
-def occupation_list(request):
-    profiles = Occupation.objects.with_profile().order_by("title")
-    breadcrumbs = [{"label": "Occupations", "url": ""}]
-    return render(
-        request, "occupations/list.html", {"profiles": profiles, "breadcrumbs": breadcrumbs}
-    )
-
-
 def occupation_by_code(request, code):
     occupation = get_object_or_404(Occupation, soc_code=code)
     url = occupation.get_absolute_url()
