@@ -65,6 +65,7 @@ def occupation_page(request, slug) -> dict | None:
             {
                 "body": profile_body(occupation, has_salary=bool(salary)),
                 "salary": salary,
+                "related": related_section(occupation),
                 "alternatives": alternatives_section(request, occupation),
             },
         )
@@ -172,13 +173,22 @@ def profile_body(occupation, *, has_salary: bool) -> str:
             return render_to_string("occupations/_profile.html", context)
         context["intro"] = CLASSIFICATION_INTROS.get(full.level, "")
         context["children"] = list(full.children.order_by("soc_code"))
-        if not context["children"] and full.parent_id:
-            context["siblings"] = list(
-                full.parent.children.exclude(pk=full.pk).order_by("soc_code")
-            )
         return render_to_string("occupations/_classification.html", context)
 
     return mark_safe(cached_html("occupation-body", [occupation.pk, has_salary], render))  # noqa: S308
+
+
+def related_section(occupation) -> str:
+    """For an occupation with neither a written profile nor occupations under it: the others in
+    its group, shown after its figures so that a reader can move sideways."""
+    if occupation.has_profile or occupation.parent_id is None:
+        return ""
+    siblings = list(occupation.parent.children.exclude(pk=occupation.pk).order_by("soc_code"))
+    if not siblings or occupation.children.exists():
+        return ""
+    return render_to_string(
+        "occupations/_related.html", {"occupation": occupation, "siblings": siblings}
+    )
 
 
 def alternatives_section(request, occupation) -> str:

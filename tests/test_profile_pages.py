@@ -313,7 +313,7 @@ def test_profile_page_query_count_does_not_grow_with_its_lists(
     with django_assert_max_num_queries(4):
         premium_client.get(MRS)
     cache.clear()
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(30):
         premium_client.get(MRS)
 
 
