@@ -21,15 +21,12 @@ class WageField(forms.IntegerField):
 
 class OccupationFilterForm(forms.Form):
     group = forms.ChoiceField(label="Group", required=False)
+    # Labelled within a fieldset whose legend says "U.S. median annual wage".
     min = WageField(
-        label="Median wage from",
-        required=False,
-        min_value=0,
-        max_value=MAX_WAGE,
-        help_text="Dollars a year",
+        label="From", required=False, min_value=0, max_value=MAX_WAGE, help_text="Dollars a year"
     )
     max = WageField(
-        label="to", required=False, min_value=0, max_value=MAX_WAGE, help_text="Dollars a year"
+        label="To", required=False, min_value=0, max_value=MAX_WAGE, help_text="Dollars a year"
     )
 
     def __init__(self, *args, major, subgroups, **kwargs):
@@ -65,6 +62,10 @@ class OccupationFilterForm(forms.Form):
             # A top-coded median has no known upper bound, so no maximum can include it.
             queryset = queryset.filter(us_median_high__lte=data["max"])
         return queryset
+
+    @property
+    def wage_fields(self):
+        return [self["min"], self["max"]]
 
     def summary(self) -> str:
         """The filters in force, in words: "in Pharmacy Technicians (29-2052), median $40,000

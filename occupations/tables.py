@@ -105,6 +105,11 @@ def no_data():
     return format_html('<span class="marker">{}</span>', "No BLS data")
 
 
+def code(record):
+    """The SOC code again under the title, for phones, where the SOC code column is hidden."""
+    return format_html('<span class="cell-code">{}</span>', record.soc_code)
+
+
 class FigureColumns(tables.Table):
     """U.S. median and employment columns; rows without figures sort last either way."""
 
@@ -156,7 +161,9 @@ class OccupationTable(FigureColumns):
     """Detailed occupations of a SOC group, with written profiles marked."""
 
     title = tables.Column("Occupation", order_by=("title", "soc_code"))
-    soc_code = tables.Column("SOC code", order_by=("soc_code",), attrs={"td": {"class": "code"}})
+    soc_code = tables.Column(
+        "SOC code", order_by=("soc_code",), attrs={"th": {"class": "code"}, "td": {"class": "code"}}
+    )
 
     class Meta:
         sequence = ("title", "soc_code", "median", "employment")
@@ -165,20 +172,21 @@ class OccupationTable(FigureColumns):
         attrs = {"class": "data-table browse-table"}
 
     def render_title(self, record):
-        if record.has_profile:
-            return format_html(
-                '<a href="{}">{}</a> <span class="badge">Written profile</span>',
-                record.get_absolute_url(),
-                record.title,
-            )
-        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.title)
+        badge = (
+            format_html(' <span class="badge">Written profile</span>') if record.has_profile else ""
+        )
+        return format_html(
+            '<a href="{}">{}</a>{}{}', record.get_absolute_url(), record.title, badge, code(record)
+        )
 
 
 class MajorGroupTable(FigureColumns):
     """The SOC major groups, each linking to its page."""
 
     title = tables.Column("Group", order_by=("title",))
-    soc_code = tables.Column("SOC code", order_by=("soc_code",), attrs={"td": {"class": "code"}})
+    soc_code = tables.Column(
+        "SOC code", order_by=("soc_code",), attrs={"th": {"class": "code"}, "td": {"class": "code"}}
+    )
     occupation_count = tables.Column(
         "Occupations", attrs={"th": {"class": "num"}, "td": {"class": "num"}}
     )
@@ -194,4 +202,6 @@ class MajorGroupTable(FigureColumns):
         self.group_url = group_url
 
     def render_title(self, record):
-        return format_html('<a href="{}">{}</a>', self.group_url(record.soc_code), record.title)
+        return format_html(
+            '<a href="{}">{}</a>{}', self.group_url(record.soc_code), record.title, code(record)
+        )
