@@ -69,11 +69,11 @@ class OccupationForm(forms.ModelForm):
             *("education", "outlook", "work_settings", "advancement"),
         ]
         widgets = {
-            "summary": forms.Textarea(attrs={"rows": 2}),
-            "education": forms.Textarea(attrs={"rows": 3}),
-            "outlook": forms.Textarea(attrs={"rows": 3}),
-            "work_settings": forms.Textarea(attrs={"rows": 3}),
-            "advancement": forms.Textarea(attrs={"rows": 3}),
+            "summary": forms.Textarea(attrs={"rows": 2, "cols": 80}),
+            "education": forms.Textarea(attrs={"rows": 3, "cols": 80}),
+            "outlook": forms.Textarea(attrs={"rows": 3, "cols": 80}),
+            "work_settings": forms.Textarea(attrs={"rows": 3, "cols": 80}),
+            "advancement": forms.Textarea(attrs={"rows": 3, "cols": 80}),
         }
 
     def clean(self):
