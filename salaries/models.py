@@ -168,10 +168,18 @@ class WageEstimateQuerySet(models.QuerySet):
 class WageEstimate(models.Model):
     """BLS's estimates for one occupation in one area in one release."""
 
-    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="estimates")
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="estimates")
+    # No single-column indexes on the keys: the unique constraint's index (release, area,
+    # occupation) and the (occupation, release) index serve every lookup, and each index more
+    # slows every row an import writes (benchmarks/import_oews.py). Areas are never deleted,
+    # so PROTECT's check by area alone does not need one.
+    release = models.ForeignKey(
+        Release, on_delete=models.CASCADE, related_name="estimates", db_index=False
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="estimates", db_index=False
+    )
     occupation = models.ForeignKey(
-        Occupation, on_delete=models.PROTECT, related_name="wage_estimates"
+        Occupation, on_delete=models.PROTECT, related_name="wage_estimates", db_index=False
     )
 
     employment = models.PositiveIntegerField(null=True, blank=True)
@@ -242,8 +250,10 @@ class WageEstimate(models.Model):
             *[_value_matches_status(field) for field, _ in FIGURES],
         ]
         indexes = [
-            models.Index(fields=["release", "occupation"], name="wage_release_occupation_idx"),
-            models.Index(fields=["release", "area"], name="wage_release_area_idx"),
+            # An occupation's rows in a release (its salary tables), and its rows in any release
+            # (PROTECT's check when an occupation is deleted). A release's rows for an area use
+            # the unique constraint's index.
+            models.Index(fields=["occupation", "release"], name="wage_occupation_release_idx"),
         ]
 
     def __str__(self):
