@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from occupations.services import ProfileDataError, load_profiles
+from salaries.oews import OEWSImportError
+from salaries.services import WageDataError, load_wage_data
 
 FIXTURES = [
     "plans",
@@ -29,5 +31,14 @@ class Command(BaseCommand):
                 raise CommandError(f"Profiles not loaded: {error}") from None
             if verbosity:
                 self.stdout.write(f"Occupation profiles: {profiles}")
+            # Wage data after the profiles: areas and releases, the seed's May 2023 table, then
+            # BLS's May 2025 national and state file. Each step writes only what differs and
+            # bumps the content stamp only if it changed something.
+            try:
+                wages = load_wage_data()
+            except (WageDataError, OEWSImportError) as error:
+                raise CommandError(f"Wage data not loaded: {error}") from None
+            if verbosity:
+                self.stdout.write(f"Wage data: {wages}")
         if verbosity:
             self.stdout.write(self.style.SUCCESS("Site data loaded."))

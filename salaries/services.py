@@ -1,0 +1,301 @@
+"""Writes to the wage data: the reference fixtures, the seed's state table, the bundled BLS file.
+
+Every loader here is an idempotent upsert that writes only what differs and reports what it
+changed, so `make run` can call them on every start: a second run writes nothing and leaves
+the content stamp (and with it every cached page) alone.
+"""
+
+import csv
+import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.text import slugify
+
+from careers.cache import bump_content_version
+from occupations.models import Occupation, SocLevel
+from salaries import oews
+from salaries.models import FIGURES, Area, AreaType, FigureStatus, Release, WageEstimate
+
+FIXTURES_DIR = settings.BASE_DIR / "fixtures"
+AREAS_FILE = FIXTURES_DIR / "areas.json"
+RELEASES_FILE = FIXTURES_DIR / "releases.json"
+BLS_FILE = FIXTURES_DIR / "oews_2025_national_state.csv.gz"
+
+
+@dataclass(frozen=True)
+class SeedTable:
+    """A state wage table kept in the seed's own columns: State | Median Salary | Median
+    Hourly | Positions. The other figures were not published with it."""
+
+    file: Path
+    soc_code: str
+    bls_title: str
+    release_year: int
+
+
+SEED_TABLES = [
+    SeedTable(
+        file=FIXTURES_DIR / "wages_may2023_medical_records_specialists.csv",
+        soc_code="29-2072",
+        bls_title="Medical Records Specialists",
+        release_year=2023,
+    ),
+]
+SEED_COLUMNS = ["State", "Median Salary", "Median Hourly", "Positions"]
+SEED_FIGURES = {"Median Salary": "annual_median", "Median Hourly": "hourly_median"}
+
+
+class WageDataError(Exception):
+    """A fixture that cannot be loaded; the message names the file, row and column."""
+
+
+# Areas and releases ---------------------------------------------------------------------------
+
+AREA_FIELDS = ["code", "type", "name", "state_abbr"]
+RELEASE_FIELDS = [
+    "year",
+    "name",
+    "bls_code",
+    "source",
+    "reference_period",
+    "published_on",
+    "citation",
+]
+
+
+def _read_fixture(path: Path, model, fields: list[str]) -> list[dict]:
+    """The objects of a Django-format fixture file, checked against the expected fields."""
+    label = model._meta.label_lower
+    try:
+        objects = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise WageDataError(f"{Path(path).name}: cannot read the file ({error.strerror})") from None
+    except json.JSONDecodeError as error:
+        raise WageDataError(
+            f"{Path(path).name}, line {error.lineno}: not valid JSON ({error.msg})"
+        ) from None
+    if not isinstance(objects, list):
+        raise WageDataError(f"{Path(path).name}: expected a list of {label} objects")
+    entries = []
+    for number, item in enumerate(objects, start=1):
+        where = f"{Path(path).name}, object {number}"
+        if not isinstance(item, dict) or item.get("model") != label:
+            raise WageDataError(f"{where}: expected an object with model {label!r}")
+        values = item.get("fields")
+        if not isinstance(values, dict) or set(values) != set(fields):
+            raise WageDataError(f"{where}: fields must be exactly {', '.join(fields)}")
+        entries.append({"where": where, "values": values})
+    return entries
+
+
+def _upsert_by(model, key: str, entries: list[dict]) -> int:
+    """Create or update `model` rows matched on `key`, writing only rows that differ; only the
+    fields the fixture gives are touched (an import's Release.data_version survives)."""
+    existing = {
+        getattr(obj, key): obj
+        for obj in model.objects.filter(**{f"{key}__in": [e["values"][key] for e in entries]})
+    }
+    changed = 0
+    for entry in entries:
+        values = entry["values"]
+        obj = existing.get(values[key]) or model()
+        before = {name: getattr(obj, name) for name in values}
+        for name, value in values.items():
+            setattr(obj, name, value)
+        try:
+            obj.full_clean()
+        except ValidationError as error:
+            raise WageDataError(f"{entry['where']}: {'; '.join(error.messages)}") from None
+        # Compare after cleaning, so that "2025-05-01" and date(2025, 5, 1) are the same.
+        if obj.pk and all(before[name] == getattr(obj, name) for name in values):
+            continue
+        obj.save()
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def load_areas(*, path: Path = AREAS_FILE) -> int:
+    """The U.S., states, DC and territories; metro areas come with the BLS files."""
+    return _upsert_by(Area, "code", _read_fixture(path, Area, AREA_FIELDS))
+
+
+@transaction.atomic
+def load_releases(*, path: Path = RELEASES_FILE) -> int:
+    return _upsert_by(Release, "year", _read_fixture(path, Release, RELEASE_FIELDS))
+
+
+# The seed's state table -----------------------------------------------------------------------
+
+_WHOLE = re.compile(r"^[0-9]{1,3}(,[0-9]{3})*$|^[0-9]+$")
+_CENTS = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$")
+
+
+def _seed_value(text: str, column: str, where: str):
+    if column in ("Median Salary", "Positions"):
+        if not _WHOLE.match(text):
+            raise WageDataError(f"{where}, column {column}: {text!r} is not a whole number")
+        return int(text.replace(",", ""))
+    if not _CENTS.match(text):
+        raise WageDataError(
+            f"{where}, column {column}: {text!r} is not an amount with at most two decimals"
+        )
+    return Decimal(text)
+
+
+def read_seed_table(path: Path) -> dict[str, dict]:
+    """State abbreviation -> {field: value}, with every cell checked before anything is
+    written."""
+    name = Path(path).name
+    try:
+        with Path(path).open(newline="", encoding="utf-8") as stream:
+            rows = list(csv.reader(stream))
+    except OSError as error:
+        raise WageDataError(f"{name}: cannot read the file ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise WageDataError(f"{name}: the file is not UTF-8 text") from None
+    if not rows or [cell.strip() for cell in rows[0]] != SEED_COLUMNS:
+        raise WageDataError(f"{name}, row 1: the header must be {', '.join(SEED_COLUMNS)}")
+    states = set(Area.objects.states().values_list("state_abbr", flat=True))
+    table = {}
+    for number, row in enumerate(rows[1:], start=2):
+        where = f"{name}, row {number}"
+        if len(row) != len(SEED_COLUMNS):
+            raise WageDataError(
+                f"{where}: {len(row)} columns, expected {len(SEED_COLUMNS)} "
+                f"({', '.join(SEED_COLUMNS)})"
+            )
+        cells = dict(zip(SEED_COLUMNS, (cell.strip() for cell in row), strict=True))
+        state = cells["State"]
+        if state not in states:
+            raise WageDataError(f"{where}, column State: {state!r} is not a state or DC")
+        if state in table:
+            raise WageDataError(f"{where}, column State: {state} appears twice")
+        values = {"employment": _seed_value(cells["Positions"], "Positions", where)}
+        for column, field in SEED_FIGURES.items():
+            values[field] = _seed_value(cells[column], column, where)
+        table[state] = values
+    if not table:
+        raise WageDataError(f"{name}: the table has no rows")
+    return table
+
+
+def _soc_occupation(*, soc_code: str, bls_title: str) -> tuple[Occupation, bool]:
+    """The occupation with this SOC code, created with BLS's title if nobody has written its
+    profile yet; an existing occupation (a written profile above all) is left as it is."""
+    occupation = Occupation.objects.filter(soc_code=soc_code).first()
+    if occupation:
+        return occupation, False
+    slug = slugify(bls_title)
+    if Occupation.objects.filter(slug=slug).exists():
+        slug = f"{slug}-{soc_code}"
+    occupation = Occupation(
+        soc_code=soc_code,
+        title=bls_title,
+        bls_title=bls_title,
+        slug=slug,
+        level=SocLevel.DETAILED,
+    )
+    occupation.full_clean()
+    occupation.save()
+    return occupation, True
+
+
+@transaction.atomic
+def load_seed_table(seed: SeedTable) -> int:
+    """Write one seed table as wage estimates; returns how many rows it created or changed.
+
+    The seed gives the median salary, median hourly wage and employment. A new row gets every
+    other figure as 'not in this release's source' (never a made-up number); on an existing
+    row, for instance one a BLS file of the same release filled in, the other figures are left
+    as they are.
+    """
+    table = read_seed_table(seed.file)
+    release = Release.objects.filter(year=seed.release_year).first()
+    if release is None:
+        raise WageDataError(
+            f"{seed.file.name}: release {seed.release_year} is not in the database "
+            "(load fixtures/releases.json first)"
+        )
+    occupation, created = _soc_occupation(soc_code=seed.soc_code, bls_title=seed.bls_title)
+    areas = {area.state_abbr: area for area in Area.objects.states()}
+    existing = {
+        estimate.area.state_abbr: estimate
+        for estimate in WageEstimate.objects.filter(
+            release=release, occupation=occupation, area__type=AreaType.STATE
+        ).select_related("area")
+    }
+    changed = 0
+    for state, values in table.items():
+        estimate = existing.get(state)
+        if estimate is None:
+            estimate = WageEstimate(release=release, occupation=occupation, area=areas[state])
+            for field, _ in FIGURES:
+                setattr(estimate, field, None)
+                setattr(estimate, f"{field}_status", FigureStatus.NOT_IN_SOURCE)
+        wanted = {**values, **{f"{field}_status": FigureStatus.AVAILABLE for field in values}}
+        if estimate.pk and all(getattr(estimate, k) == v for k, v in wanted.items()):
+            continue
+        for name, value in wanted.items():
+            setattr(estimate, name, value)
+        try:
+            estimate.full_clean()
+        except ValidationError as error:
+            raise WageDataError(
+                f"{seed.file.name}, state {state}: {'; '.join(error.messages)}"
+            ) from None
+        estimate.save()
+        changed += 1
+    if changed:
+        Release.objects.filter(pk=release.pk).update(data_version=F("data_version") + 1)
+    return changed + created
+
+
+# Everything `make run` loads ------------------------------------------------------------------
+
+
+@dataclass
+class WageDataResult:
+    areas: int = 0
+    releases: int = 0
+    seed_rows: int = 0
+    bls: oews.ImportResult | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.areas or self.releases or self.seed_rows or (self.bls and self.bls.changed)
+        )
+
+    def __str__(self):
+        text = (
+            f"{self.areas} areas, {self.releases} releases and {self.seed_rows} seed table rows "
+            "created or changed"
+        )
+        return f"{text}; {self.bls.summary()}" if self.bls else text
+
+
+@transaction.atomic
+def load_wage_data(*, progress=oews._silent) -> WageDataResult:
+    """Areas and releases, the seed tables, then BLS's May 2025 national and state file."""
+    result = WageDataResult()
+    result.areas = load_areas()
+    result.releases = load_releases()
+    for seed in SEED_TABLES:
+        result.seed_rows += load_seed_table(seed)
+    year = oews.release_year_from_filename(BLS_FILE.name)
+    result.bls = oews.import_oews(
+        path=BLS_FILE, release=Release.objects.get(year=year), progress=progress
+    )
+    # The BLS import bumps the stamp itself when it changed something; the steps before it
+    # have no stamp of their own.
+    if (result.areas or result.releases or result.seed_rows) and not result.bls.changed:
+        bump_content_version()
+    return result
