@@ -173,7 +173,9 @@ class OccupationTable(FigureColumns):
 
     def render_title(self, record):
         badge = (
-            format_html(' <span class="badge">Written profile</span>') if record.has_profile else ""
+            format_html(' <span class="badge">{}</span>', "Written profile")
+            if record.has_profile
+            else ""
         )
         return format_html(
             '<a href="{}">{}</a>{}{}', record.get_absolute_url(), record.title, badge, code(record)

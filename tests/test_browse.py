@@ -33,6 +33,7 @@ def codes(response):
 
 
 def add_detailed(code, title, median=None, employment=None):
+    """A made-up occupation for a test; 29-98xx is not a SOC code, so it never clashes."""
     occupation = Occupation.objects.create(
         soc_code=code, title=title, bls_title=title, level=SocLevel.DETAILED, slug=f"test-{code}"
     )
@@ -144,7 +145,7 @@ def test_group_page_has_breadcrumbs_title_and_description(client, sample):
 def test_group_table_sorts_and_keeps_rows_without_figures_last(
     client, sample, sort, key, reverse_order
 ):
-    add_detailed("29-9099", "Healthcare Practitioners Without Figures (test)")
+    add_detailed("29-9899", "Healthcare Practitioners Without Figures (test)")
     response = client.get(group_url(), {"sort": sort, "per_page": 100})
     values = [getattr(row.record, key) for row in rows(response)]
     known = [v for v in values if v is not None]
