@@ -81,7 +81,9 @@ def run_import(path: str, env: dict) -> tuple[int, float, str]:
         text=True,
         check=False,
     )
-    return result.returncode, time.monotonic() - started, result.stdout + result.stderr
+    # The summary is the command's last line on stdout; progress and errors go to stderr.
+    lines = (result.stdout.strip() or result.stderr.strip() or "(no output)").splitlines()
+    return result.returncode, time.monotonic() - started, lines[-1]
 
 
 def main() -> None:
@@ -155,7 +157,7 @@ def main() -> None:
 
     # 2. Run it again: it completes.
     code, seconds, output = run_import(args.file, env)
-    print(f"Re-run: exit {code} in {seconds:.1f}s: {output.strip().splitlines()[-1]}")
+    print(f"Re-run: exit {code} in {seconds:.1f}s: {output}")
     ok = ok and code == 0
     complete = snapshot(conn)
     show("After the re-run", complete)
@@ -164,7 +166,7 @@ def main() -> None:
 
     # 3. And once more: a repeat changes nothing.
     code, seconds, output = run_import(args.file, env)
-    print(f"Repeat: exit {code} in {seconds:.1f}s: {output.strip().splitlines()[-1]}")
+    print(f"Repeat: exit {code} in {seconds:.1f}s: {output}")
     repeat = snapshot(conn)
     if code == 0 and repeat == complete:
         print("OK: importing the same file again changed nothing.")

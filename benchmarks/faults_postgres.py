@@ -25,7 +25,7 @@ from prodserver import OUT_DIR, get, production_server
 PATHS = [
     "/healthz",
     "/",
-    "/occupations/medical-records-specialists/",
+    "/occupations/medical-records-specialist/",
     "/states/ca/",
     "/search/?q=nurse",
 ]

@@ -23,7 +23,7 @@ LUA = Path(__file__).resolve().parent / "wrk_report.lua"
 
 PAGES = {
     "trivial": "/robots.txt",
-    "profile": "/occupations/medical-records-specialists/",
+    "profile": "/occupations/medical-records-specialist/",
     "state": "/states/ca/",
     "search": "/search/?q=nurse",
 }

@@ -8,6 +8,7 @@ so cookies and storage never leak from one journey into the next.
 import os
 import re
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -59,11 +60,19 @@ def browser():
 
 @pytest.fixture
 def browser_data(transactional_db):
-    """The site's fixtures, loaded again: live_server tests flush the tables after each test."""
+    """The site's fixtures, loaded again: live_server tests flush the tables after each test.
+
+    Everything load_site_data loads except BLS's national and state file (38,000 rows, several
+    seconds per test); tests that need wage figures add their own with the `wages` factory.
+    """
     from occupations.models import Occupation
 
     if not Occupation.objects.exists():
-        call_command("load_site_data", verbosity=0)
+        with mock.patch(
+            "careers.management.commands.load_site_data.load_wage_data",
+            return_value="not loaded for browser tests",
+        ):
+            call_command("load_site_data", verbosity=0)
     # Rendered fragments are cached per content version; the flush resets the version, so a
     # previous test's HTML must not be served for this test's data.
     cache.clear()
