@@ -165,6 +165,30 @@ def test_the_query_is_escaped_everywhere(client, sample, search_mode):
     assert '" onfocus="alert(1)' not in html
 
 
+def test_summaries_are_escaped_and_only_the_match_is_marked(client, sample, search_mode):
+    Occupation.objects.filter(soc_code="29-2072").update(
+        summary="Keeps <script>alert(1)</script> & patient records in order."
+    )
+    html = client.get(reverse("search"), {"q": "patient records"}).content.decode()
+    assert "Keeps &lt;script&gt;alert(1)&lt;/script&gt; &amp; <mark>patient</mark>" in html
+    assert "<mark>records</mark> in order." in html
+
+
+def test_search_indexes_keep_no_pending_list(db):
+    """GIN pending lists slow every scan until VACUUM; the search indexes write through."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname LIKE '%%_search_document_gin'"
+        )
+        found = dict(cursor.fetchall())
+    assert set(found) == {
+        "occupation_search_document_gin",
+        "alternatetitle_search_document_gin",
+        "certification_search_document_gin",
+    }
+    assert all(options == ["fastupdate=off"] for options in found.values())
+
+
 @pytest.mark.parametrize(
     "query",
     [
