@@ -41,7 +41,19 @@ def test_healthz_answers_503_when_the_cursor_fails(client, db):
 
 
 # Pages that read the database (the admin reads the session, a missing slug looks it up).
-PAGES = ["/", "/occupations/", "/occupations/no-such-occupation/", "/admin/"]
+PAGES = [
+    "/",
+    "/occupations/",
+    "/occupations/medical-records-specialist/",
+    "/occupations/no-such-occupation/",
+    "/search/?q=nurse",
+    "/states/",
+    "/states/ca/",
+    "/salaries/medical-records-specialist/compare/?state=CA&state=TX",
+    "/pricing/",
+    "/accounts/login/",
+    "/admin/",
+]
 
 # The real outage: a separate process whose DATABASE_URL points at a port nobody listens on.
 OUTAGE_SCRIPT = """
