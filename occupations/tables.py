@@ -51,6 +51,12 @@ class WageFigure:
             )
         return self.annual.html()
 
+    def html_with_unit(self):
+        """For a line of text rather than a column headed "annual": "$51,140 a year"."""
+        if self.annual.available:
+            return format_html("{} a year", self.annual.text())
+        return self.html()
+
     def __str__(self):
         return self.text
 

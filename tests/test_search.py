@@ -111,9 +111,9 @@ def test_the_results_page_shows_title_link_code_wage_and_profile(client, sample,
     mrs = Occupation.objects.get(soc_code="29-2072")
     assert f'<a href="{mrs.get_absolute_url()}">{mrs.title}</a>' in html
     assert "SOC code 29-2072" in html
-    assert "$51,140" in html
+    assert "$51,140 a year" in html
     assert "Written profile" in html
-    assert "U.S. median annual wage, May 2025" in html
+    assert "U.S. median wage, May 2025" in html
 
 
 def test_markers_are_shown_honestly(client, sample, search_mode):
