@@ -8,7 +8,9 @@ quantiles of the figures shown, and every tile also carries its figure as text i
 
 from dataclasses import dataclass
 
-from salaries.templatetags.salary_figures import Figure, format_number
+from django.urls import reverse
+
+from salaries.templatetags.salary_figures import Figure, format_number, top_code
 
 # (column, row) of each tile: the layout news graphics use, roughly where each state lies.
 TILES = {
@@ -26,6 +28,21 @@ TILES = {
     "HI": (0, 7), "TX": (3, 7), "FL": (8, 7),
 }  # fmt: skip
 
+STATE_NAMES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan",
+    "MN": "Minnesota", "MS": "Mississippi", "MO": "Missouri", "MT": "Montana",
+    "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire", "NJ": "New Jersey",
+    "NM": "New Mexico", "NY": "New York", "NC": "North Carolina", "ND": "North Dakota",
+    "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania",
+    "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee",
+    "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington",
+    "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+}  # fmt: skip
+
 COLUMNS = 11
 ROWS = 8
 TILE = 40
@@ -40,7 +57,7 @@ class Tile:
     url: str
     x: int
     y: int
-    bin: int  # 1..BINS, 0 when there is no number to colour by
+    bin: str  # "1".."5" by value, "0" when BLS did not release it, "none" without an estimate
     label: str
 
     @property
@@ -54,7 +71,7 @@ class Tile:
 
 @dataclass(frozen=True)
 class LegendEntry:
-    bin: int
+    bin: str
     label: str
 
 
@@ -72,14 +89,19 @@ def _breaks(values):
     ordered = sorted(values)
     bounds = []
     for index in range(1, BINS + 1):
-        bound = ordered[min(len(ordered) - 1, (len(ordered) * index) // BINS - 1)]
+        position = min(len(ordered) - 1, max(0, (len(ordered) * index) // BINS - 1))
+        bound = ordered[position]
         if not bounds or bound > bounds[-1]:
             bounds.append(bound)
     return bounds
 
 
 def tile_map(records, *, field, kind, measure):
-    """Tiles and legend for the states among `records` (WageEstimates with .area loaded)."""
+    """Tiles and legend for the states among `records` (WageEstimates with .area loaded).
+
+    Every state and DC gets a tile; states BLS publishes no estimate for are drawn empty and
+    listed in `missing`, so a gap in the data never looks like a gap in the map.
+    """
     figures = {}
     for record in records:
         abbr = record.area.state_abbr
@@ -89,44 +111,52 @@ def tile_map(records, *, field, kind, measure):
     finite = [v for v in numbers if v != float("inf")]
     bounds = _breaks(numbers) if numbers else []
 
-    tiles = []
+    tiles, missing = [], []
     for abbr, (column, row) in TILES.items():
+        position = {"x": column * (TILE + GAP), "y": row * (TILE + GAP)}
+        url = reverse("salaries:state", kwargs={"abbr": abbr.lower()})
         if abbr not in figures:
+            name = STATE_NAMES[abbr]
+            missing.append(name)
+            label = f"{name}: no BLS estimate for this occupation"
+            tiles.append(Tile(abbr=abbr, name=name, url=url, bin="none", label=label, **position))
             continue
         record, figure = figures[abbr]
         value = _sort_value(figure)
-        bin_ = 0
+        bin_ = "0"
         if value is not None:
-            bin_ = next(i for i, bound in enumerate(bounds, start=1) if value <= bound)
+            bin_ = str(next(i for i, bound in enumerate(bounds, start=1) if value <= bound))
+        label = f"{record.area.name}: {measure} {figure.text()}"
         tiles.append(
-            Tile(
-                abbr=abbr,
-                name=record.area.name,
-                url=record.area.get_absolute_url(),
-                x=column * (TILE + GAP),
-                y=row * (TILE + GAP),
-                bin=bin_,
-                label=f"{record.area.name}: {measure} {figure.text()}",
-            )
+            Tile(abbr=abbr, name=record.area.name, url=url, bin=bin_, label=label, **position)
         )
 
+    missing.sort()
     legend = []
-    lower = min(finite) if finite else None
+    previous = None
     for index, bound in enumerate(bounds, start=1):
+        members = [v for v in finite if (previous is None or v > previous) and v <= bound]
         if bound == float("inf"):
-            label = f"{format_number(lower, kind)} or more" if lower is not None else "Top-coded"
+            # Top-coded wages are only known to be at least the top code: say so in the legend.
+            top = f"at least {format_number(top_code(kind), kind)} (top-coded)"
+            if members:
+                label = f"{format_number(min(members), kind)} or more; {top}"
+            else:
+                label = top[0].upper() + top[1:]
+        elif min(members) == bound:
+            label = format_number(bound, kind)
         else:
-            label = f"{format_number(lower, kind)} to {format_number(bound, kind)}"
-        legend.append(LegendEntry(index, label))
-        if bound != float("inf"):
-            # The next bin starts just above this bound.
-            higher = [v for v in finite if v > bound]
-            lower = min(higher) if higher else bound
-    if any(tile.bin == 0 for tile in tiles):
-        legend.append(LegendEntry(0, "Not released"))
+            label = f"{format_number(min(members), kind)} to {format_number(bound, kind)}"
+        legend.append(LegendEntry(str(index), label))
+        previous = bound
+    if any(tile.bin == "0" for tile in tiles):
+        legend.append(LegendEntry("0", "Not released"))
+    if missing:
+        legend.append(LegendEntry("none", "No BLS estimate"))
     return {
         "tiles": tiles,
         "legend": legend,
+        "missing": missing,
         "width": COLUMNS * (TILE + GAP) - GAP,
         "height": ROWS * (TILE + GAP) - GAP,
         "tile": TILE,

@@ -255,6 +255,44 @@ def test_map_has_a_linked_tile_per_state(section, occupation):
     assert 'href="/states/ca/"><abbr title="California">CA</abbr></a>' in html
 
 
+def test_states_without_an_estimate_are_drawn_empty_and_named(section, wages):
+    occupation = wages.occupation("Sparse Testers")
+    wages.state_table(occupation, wages.release(2031), states=["CA", "TX"])
+    html = section(occupation)
+    picture = re.search(r"<svg[^>]*>.*?</svg>", html, re.S).group(0)
+    assert len(re.findall(r'<rect class="tile bin-none"', picture)) == 49
+    assert (
+        '<li><span class="swatch bin-none" aria-hidden="true"></span>No BLS estimate</li>' in html
+    )
+    assert "in 49 of the 50 states and DC: Alabama, Alaska, Arizona, Arkansas, Colorado," in html
+    assert "Idaho: no BLS estimate for this occupation" in html
+
+
+def test_top_coded_states_share_the_top_colour_and_the_legend_says_so(section, wages):
+    occupation = wages.occupation("Top Testers")
+    release = wages.release(2031)
+    for abbr, annual in [("CA", "#"), ("TX", 100_000), ("NY", 120_000), ("OH", "*")]:
+        wages.estimate(occupation=occupation, release=release, area=abbr, annual_median=annual)
+    html = section(occupation)
+    tiles = re.findall(r"<title>([A-Za-z ]+): median annual wage ([^<]*)</title>", html)
+    assert sorted(tiles) == [
+        ("California", "≥ $239,200"),
+        ("New York", "$120,000"),
+        ("Ohio", "not released"),
+        ("Texas", "$100,000"),
+    ]
+    picture = re.search(r"<svg[^>]*>.*?</svg>", html, re.S).group(0)
+    assert picture.count('class="tile bin-3"') == 1  # California, top-coded
+    legend = re.findall(r'swatch bin-(\w+)" aria-hidden="true"></span>([^<]+)</li>', html)
+    assert legend == [
+        ("1", "$100,000"),
+        ("2", "$120,000"),
+        ("3", "At least $239,200 (top-coded)"),
+        ("0", "Not released"),
+        ("none", "No BLS estimate"),
+    ]
+
+
 def test_the_section_is_cached_and_a_content_change_shows_new_figures(
     section, occupation, html_table, django_assert_num_queries
 ):
