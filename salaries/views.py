@@ -2,13 +2,17 @@ import csv
 import re
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
+from careers.cache import TIMEOUT, cached_html, content_version
 from occupations.models import Occupation, SocLevel
 from salaries.forms import (
     DEFAULT_LEVEL,
@@ -248,8 +252,12 @@ class StateListQuery:
             )
         )
         level = params.get("level") if params.get("level") in LEVELS else DEFAULT_LEVEL
-        per_page = min(max(_int_or(params.get("per_page"), DEFAULT_PER_PAGE), 10), MAX_PER_PAGE)
-        page = max(_int_or(params.get("page"), 1), 1)
+        # The smallest offered page size that holds what was asked for, at most MAX_PER_PAGE:
+        # a handful of sizes keeps the cache small and a huge number harmless.
+        asked = _int_or(params.get("per_page"), DEFAULT_PER_PAGE)
+        per_page = next((size for size in PER_PAGE_CHOICES if size >= asked), MAX_PER_PAGE)
+        # Pages are bounded by the data too (the view clamps to the last page).
+        page = min(max(_int_or(params.get("page"), 1), 1), 1_000_000)
         sort = choose_sort(params.get("sort"), StateOccupationTable)
         return cls(release, unknown, level, sort, per_page, page)
 
@@ -269,9 +277,14 @@ def _place(area) -> str:
 
 
 def _state_area(abbr):
-    if not re.fullmatch(r"[A-Za-z]{2}", abbr):
+    area = _state_area_or_none(abbr) if re.fullmatch(r"[A-Za-z]{2}", abbr) else None
+    if area is None:
         raise Http404("Unknown state.")
-    return get_object_or_404(Area.objects.by_abbreviation(abbr))
+    return area
+
+
+def _state_area_or_none(abbr):
+    return Area.objects.by_abbreviation(abbr).first()
 
 
 def _state_releases(area):
@@ -300,24 +313,74 @@ def _state_table(area, query, *, release):
     )
 
 
+def _cached(key, version, compute):
+    """compute() cached under the content stamp: any import or edit retires it."""
+    key = f"salaries:{key}:{version}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
+_MISSING = object()
+
+
 def state_detail(request, abbr):
+    """A state's occupations. The table (50 rows through django-tables2, tens of ms) is rendered
+    once per normalised release, level, sort, page size and page, and served from the cache; a
+    repeat visit costs one query, the content stamp."""
     if abbr != abbr.lower():
         url = reverse("salaries:state", kwargs={"abbr": abbr.lower()})
         query_string = request.META.get("QUERY_STRING", "")
         return redirect(f"{url}?{query_string}" if query_string else url, permanent=True)
-    area = _state_area(abbr)
-    releases = _state_releases(area)
+    if not re.fullmatch(r"[a-z]{2}", abbr):
+        raise Http404("Unknown state.")
+    version = content_version()
+    area = _cached(f"area:{abbr}", version, lambda: _state_area_or_none(abbr))
+    if area is None:
+        raise Http404("Unknown state.")
+    releases = _cached(f"area-releases:{area.pk}", version, lambda: _state_releases(area))
     query = StateListQuery.from_params(request.GET, releases)
-    table = release = None
-    csv_url = ""
+    release_name = content = ""
     if releases:
-        release = Release.objects.get(year=query.release)
-        table = _state_table(area, query, release=release)
-        table.paginate(page=1, per_page=query.per_page)
-        # get_page turns a page past the end into the last page instead of an error.
-        table.page = table.paginator.get_page(query.page)
-        csv_url = reverse("salaries:state-csv", kwargs={"abbr": abbr})
-        csv_url = f"{csv_url}?{urlencode(query.params())}"
+        release_name = dict(releases)[query.release]
+        levels = LEVELS[query.level][1]
+        count = _cached(
+            f"area-count:{area.pk}:{query.release}:{query.level}",
+            version,
+            lambda: WageEstimate.objects.filter(
+                area=area, release__year=query.release, occupation__level__in=levels
+            ).count(),
+        )
+        # A page past the end shows the last page; the key never holds more pages than exist.
+        page = min(query.page, max(1, -(-count // query.per_page)))
+        parts = [area.pk, query.release, query.level, query.sort, query.per_page, page]
+        parts.append(query.release_unknown)
+        content = cached_html(
+            "state-page",
+            parts,
+            lambda: _render_state_content(area, query, releases, page),
+            version=version,
+        )
+    context = {
+        "area": area,
+        "place": _place(area),
+        "release_name": release_name,
+        "content": mark_safe(content),  # noqa: S308 -- rendered by our own template
+        "breadcrumbs": [
+            {"label": "States", "url": reverse("salaries:state-list")},
+            {"label": _place(area).removeprefix("the ")},
+        ],
+    }
+    return render(request, "salaries/state_detail.html", context)
+
+
+def _render_state_content(area, query, releases, page) -> str:
+    release = Release.objects.get(year=query.release)
+    table = _state_table(area, query, release=release)
+    table.paginate(page=page, per_page=query.per_page)
+    csv_url = reverse("salaries:state-csv", kwargs={"abbr": area.state_abbr.lower()})
     context = {
         "area": area,
         "place": _place(area),
@@ -327,13 +390,9 @@ def state_detail(request, abbr):
         "table": table,
         "levels": [(key, label) for key, (label, _) in LEVELS.items()],
         "per_page_choices": PER_PAGE_CHOICES,
-        "csv_url": csv_url,
-        "breadcrumbs": [
-            {"label": "States", "url": reverse("salaries:state-list")},
-            {"label": _place(area).removeprefix("the ")},
-        ],
+        "csv_url": f"{csv_url}?{urlencode(query.params())}",
     }
-    return render(request, "salaries/state_detail.html", context)
+    return render_to_string("salaries/_state_content.html", context)
 
 
 def state_csv(request, abbr):

@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.test import RequestFactory
 
 from careers.cache import bump_content_version
@@ -11,6 +12,14 @@ from salaries.models import WageEstimate
 from salaries.profile import salary_section
 
 TABLE = "state-medians"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Cached HTML is keyed by the content stamp, which each test's rollback rewinds."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

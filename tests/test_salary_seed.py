@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import RequestFactory
 
 from occupations.models import Occupation
@@ -67,6 +68,14 @@ WY | 51,360 | 24.69 | 340 |
 """
 SEED_FILE = Path(settings.BASE_DIR).parent / "shared" / "seed" / "medical-records-specialist.txt"
 TABLE = "state-medians"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Cached HTML is keyed by the content stamp, which each test's rollback rewinds."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def seed_rows():
