@@ -165,3 +165,23 @@ def test_csv_query_count_is_constant(client, wages, states, django_assert_num_qu
     # occupation, stamp, releases, release, state rows, U.S. row
     with django_assert_num_queries(6):
         client.get(f"/salaries/{occupation.slug}/states.csv?sort=-employment")
+
+
+@pytest.mark.parametrize("rows", [2, 40])
+def test_state_csv_query_count_is_constant(client, wages, rows, django_assert_num_queries):
+    release = wages.release(2031)
+    for _ in range(rows):
+        wages.estimate(occupation=wages.occupation(), release=release, area="NV", employment=5)
+    # area, releases with figures, the release, the total row, every row
+    with django_assert_num_queries(5):
+        response = client.get("/states/nv/occupations.csv?sort=-employment")
+    assert len(table_part(read_csv(response))) == rows + 1
+
+
+@pytest.mark.parametrize("states", [2, 5])
+def test_compare_csv_query_count_is_constant(client, occupation, states, django_assert_num_queries):
+    query = "&".join(f"state={abbr}" for abbr in ["CA", "TX", "NY", "OH", "FL"][:states])
+    # occupation, content stamp and releases, release, areas with figures, estimates
+    with django_assert_num_queries(6):
+        response = client.get(f"/salaries/{occupation.slug}/compare.csv?{query}")
+    assert len(table_part(read_csv(response))[0]) == states + 2
