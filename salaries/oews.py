@@ -741,24 +741,31 @@ def _hash_joins(cursor):
 
 
 def _upsert_areas(cursor, areas: dict[str, tuple]) -> tuple[int, int]:
-    codes = list(areas)
+    """Create the areas the file introduces and bring the others' BLS name up to date."""
+    wanted = {
+        code: (str(AREA_TYPES[type_code]), title, state)
+        for code, ((title, type_code, state), _) in areas.items()
+    }
+    current = {
+        code: values
+        for code, *values in Area.objects.filter(code__in=list(wanted)).values_list(
+            "code", "type", "name", "state_abbr"
+        )
+    }
+    # Only rows that differ reach the upsert: ON CONFLICT would lock every existing row.
+    codes = [code for code, values in wanted.items() if tuple(current.get(code, ())) != values]
+    if not codes:
+        return 0, 0
+    table = Area._meta.db_table
     rows = cursor.execute(
         f"""
-        INSERT INTO {Area._meta.db_table} (code, type, name, state_abbr)
+        INSERT INTO {table} (code, type, name, state_abbr)
         SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[])
         ON CONFLICT (code) DO UPDATE
             SET type = EXCLUDED.type, name = EXCLUDED.name, state_abbr = EXCLUDED.state_abbr
-            WHERE ({Area._meta.db_table}.type, {Area._meta.db_table}.name,
-                   {Area._meta.db_table}.state_abbr)
-                IS DISTINCT FROM (EXCLUDED.type, EXCLUDED.name, EXCLUDED.state_abbr)
         RETURNING xmax = 0
         """,  # noqa: S608
-        [
-            codes,
-            [str(AREA_TYPES[areas[code][0][1]]) for code in codes],
-            [areas[code][0][0] for code in codes],
-            [areas[code][0][2] for code in codes],
-        ],
+        [codes, *([wanted[code][i] for code in codes] for i in range(3))],
     ).fetchall()
     created = sum(1 for (inserted,) in rows if inserted)
     return created, len(rows) - created

@@ -245,6 +245,19 @@ def test_it_creates_the_areas_it_has_not_seen(release, tmp_path):
     assert Area.objects.get(code="72").type == AreaType.TERRITORY
 
 
+def test_an_area_bls_renames_is_renamed_in_place(release, tmp_path):
+    import_file(write_csv(tmp_path / f"oews_{YEAR}_sample.csv", sample_rows()))
+    area = Area.objects.get(code="99901")
+    rows = sample_rows()
+    rows[8]["AREA_TITLE"] = "Testville-Testburg, CA"
+
+    output = import_file(write_csv(tmp_path / f"oews_{YEAR}_renamed.csv", rows))
+
+    assert "0 changed" in output and "areas 0 created, 1 updated" in output
+    renamed = Area.objects.get(code="99901")
+    assert (renamed.pk, renamed.name) == (area.pk, "Testville-Testburg, CA")
+
+
 def test_it_creates_soc_occupations_with_their_level_and_group(release, tmp_path):
     import_file(write_csv(tmp_path / f"oews_{YEAR}_sample.csv", sample_rows()))
 
