@@ -35,7 +35,9 @@ from salaries.models import FIGURES, Area, AreaType, FigureStatus, Release, Wage
 STAGING = "oews_staging"
 TYPED = "oews_typed"
 CHUNK = 1 << 20
-PROGRESS_EVERY = 25_000
+# Rows between progress reports while reading a workbook (openpyxl reads a few thousand a
+# second); a CSV reports once per chunk read.
+XLSX_PROGRESS_EVERY = 1_000
 
 AREA_TYPES = {
     "1": AreaType.NATIONAL,
@@ -375,13 +377,10 @@ def _stage_csv(cursor, path: Path, progress: Progress) -> list[str]:
                 f"WITH (FORMAT csv, HEADER true, FORCE_NOT_NULL ({names}))"
             )
             with cursor.copy(copy_sql) as copy:
-                next_report = PROGRESS_EVERY
                 while chunk:
                     copy.write(chunk)
                     lines_sent += chunk.count(b"\n")
-                    if lines_sent >= next_report:
-                        progress(f"Reading {path.name}: {lines_sent - 1:,} rows")
-                        next_report = lines_sent + PROGRESS_EVERY
+                    progress(f"Reading {path.name}: {lines_sent - 1:,} rows")
                     chunk = stream.read(CHUNK)
         except (EOFError, gzip.BadGzipFile, zlib.error) as error:
             raise OEWSImportError(
@@ -466,7 +465,7 @@ def _stage_xlsx(cursor, path: Path, progress: Progress) -> list[str]:
                     cells = cells[:width]
                 cells.extend([""] * (width - len(cells)))
                 copy.write_row([row_no, *cells])
-                if row_no % PROGRESS_EVERY == 0:
+                if row_no % XLSX_PROGRESS_EVERY == 0:
                     progress(f"Reading {path.name}: {row_no - 1:,} rows")
     except psycopg.Error as error:
         raise _copy_error(path.name, header, error) from None

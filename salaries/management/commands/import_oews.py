@@ -72,24 +72,31 @@ class Command(BaseCommand):
 
 
 class _Progress:
-    """Phases and rows read, rewritten in place on a terminal; one line per phase at
-    --verbosity 2 when not on a terminal; nothing otherwise."""
+    """Phases and rows read, rewritten in place on a terminal (at most ten times a second);
+    one line per phase at --verbosity 2 when not on a terminal; nothing otherwise."""
+
+    REDRAW_EVERY = 0.1
 
     def __init__(self, stream, *, live: bool, log: bool):
         self.stream, self.live, self.log = stream, live, log
         self.started = time.monotonic()
+        self.drawn_at = 0.0
         self.shown = False
 
     def __call__(self, message: str) -> None:
-        elapsed = time.monotonic() - self.started
-        if self.live:
-            self.stream.write(f"\r\x1b[K{message} ({elapsed:.1f} s)", ending="")
-            self.stream.flush()
-            self.shown = True
-        elif self.log and not message.startswith("Reading"):
-            self.stream.write(f"{message} ({elapsed:.1f} s)")
+        now = time.monotonic()
+        reading = message.startswith("Reading")
+        if self.live and (not reading or now - self.drawn_at >= self.REDRAW_EVERY):
+            self._write(f"\r\x1b[K{message} ({now - self.started:.1f} s)", ending="")
+            self.drawn_at, self.shown = now, True
+        elif self.log and not self.live and not reading:
+            self._write(f"{message} ({now - self.started:.1f} s)")
 
     def done(self) -> None:
         if self.shown:
-            self.stream.write("\r\x1b[K", ending="")
-            self.stream.flush()
+            self._write("\r\x1b[K", ending="")
+
+    def _write(self, text: str, **kwargs) -> None:
+        # Progress is not an error: no red on a terminal.
+        self.stream.write(text, style_func=str, **kwargs)
+        self.stream.flush()
