@@ -120,7 +120,7 @@ class Figure:
         return f"{_shown(value)} is not {self.expected}"
 
     def valid_sql(self, column: str) -> str:
-        """The same check in SQL, written with cheap functions: it runs on every cell."""
+        """The same check in SQL, to find the first invalid row once a conversion failed."""
         markers = ", ".join(f"'{marker}'" for marker in self.markers)
         if self.integer:
             number = f"{column} ~ '^[0-9]+$' AND length({column}) <= {self.whole}"
@@ -503,9 +503,10 @@ def _kept_rows_condition(columns: dict[str, str], prefix: str = "") -> str:
 class _Checker:
     """Checks of the staged rows; each failure raises OEWSImportError naming row and column.
 
-    Cells are checked in SQL with cheap functions in one scan; when a row fails, Python checks
-    that row again to say which column is wrong and why. Area and occupation columns repeat
-    the same few hundred values, so they are checked once per distinct value.
+    Area and occupation columns repeat the same few hundred values, so they are checked once
+    per distinct value. Figures are checked by converting them (see convert()), which the
+    import has to do anyway; only when that fails is the file searched cell by cell for the
+    first invalid row, and Python says which of its cells is wrong and why.
     """
 
     def __init__(self, cursor, file: str, columns: dict[str, str]):
