@@ -22,8 +22,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 def production_env(**extra) -> dict:
     settings_dict = connection.settings_dict
+    # A test-only switch (the browser tests set it); check --deploy rightly refuses it.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "careers.settings",
         "DEBUG": "False",
         "SECRET_KEY": secrets.token_urlsafe(50),

@@ -14,8 +14,10 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-# Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse
-# the database queries the tests make while it is running.
+# Playwright's sync API keeps an event loop in the test thread for the whole session (the browser
+# is shared); Django would otherwise refuse every database query made in that thread, in these
+# tests and in the transactional tests that run after them. Subprocesses that run production
+# checks must drop it (tests/test_security.py does): check --deploy rightly refuses it.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
