@@ -496,6 +496,16 @@ def test_a_row_with_too_many_or_too_few_fields_is_named(release, tmp_path):
     assert snapshot() == before
 
 
+def test_an_empty_file_or_one_without_rows_is_refused(release, tmp_path):
+    empty = tmp_path / f"oews_{YEAR}_empty.csv"
+    empty.write_text("")
+    with pytest.raises(CommandError, match=r"oews_2031_empty\.csv: the file is empty"):
+        import_file(empty)
+    header_only = write_csv(tmp_path / f"oews_{YEAR}_header.csv", [])
+    with pytest.raises(CommandError, match=r"oews_2031_header\.csv: the file has a header but no"):
+        import_file(header_only)
+
+
 def test_a_truncated_gz_file_fails_and_writes_nothing(release, tmp_path):
     rows = [bls_row("06", "98-1011", AREA=f"{90000 + i}") for i in range(3000)]
     for i, row in enumerate(rows):
