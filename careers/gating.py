@@ -2,13 +2,16 @@
 
 The gate is applied in the database query: only the first N alternatives for the viewer's plan are
 ever fetched, so a locked alternative cannot reach a template, an export or a cache by mistake.
-Limits are read from PlanOffer on every call, so a change in admin applies on the next request.
+Limits are read from PlanOffer, or from a copy cached under the content stamp that any write to
+PlanOffer bumps, so a change in admin applies on the next request.
 """
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 
+from careers.cache import TIMEOUT
 from careers.models import Plan, PlanOffer, UpgradeRequest
 from careers.plans import viewer_plan
 from occupations.models import Alternative, Occupation
@@ -40,8 +43,20 @@ class Offer:
     limit: int | None
 
 
-def plan_offers() -> list[Offer]:
-    """Every plan with its current limit, lowest plan first: one query."""
+def plan_offers(*, version: int | None = None) -> list[Offer]:
+    """Every plan with its current limit, lowest plan first: one query, or none when cached.
+
+    With the content stamp's `version`, the list is remembered under it: every write to
+    PlanOffer bumps the stamp (a database trigger, migration careers 0004), so a limit changed in
+    admin still applies on the next request.
+    """
+    if version is not None:
+        key = f"plan-offers:{version}"
+        offers = cache.get(key)
+        if offers is None:
+            offers = plan_offers()
+            cache.set(key, offers, TIMEOUT)
+        return offers
     rows = {row.plan: row for row in PlanOffer.objects.only("plan", "name", "alternatives_limit")}
     offers = []
     for plan in Plan:

@@ -41,15 +41,16 @@ def occupation_page(request, slug) -> dict | None:
     """What the occupation page shows (title, description, breadcrumbs, content), or None.
 
     The whole of it is cached per occupation, viewer plan (and every plan's limit) and salary
-    table choice, so a repeat visit costs two queries, the content stamp and the plan limits,
-    whatever the profile holds. On a miss each section comes from its own cache or is rendered.
+    table choice, so a repeat visit costs one query, the content stamp (the plan limits are
+    cached under it), whatever the profile holds. On a miss each section comes from its own
+    cache or is rendered.
     """
     version = content_version()
     occupation_id = _occupation_id(slug, version)
     if occupation_id is None:
         return None
     plan = viewer_plan(request.user)
-    offers = plan_offers()
+    offers = plan_offers(version=version)
     parts = [
         occupation_id,
         *cache_parts(plan, offers),

@@ -73,14 +73,14 @@ def base(db):
         code="99", defaults={"type": AreaType.NATIONAL, "name": "U.S.", "state_abbr": "US"}
     )
     old = Release.objects.create(
-        year=2001, name="May 2001", reference_period=datetime.date(2001, 5, 1), citation="Old"
+        year=2031, name="May 2031", reference_period=datetime.date(2031, 5, 1), citation="Old"
     )
     new = Release.objects.create(
-        year=2002, name="May 2002", reference_period=datetime.date(2002, 5, 1), citation="New"
+        year=2032, name="May 2032", reference_period=datetime.date(2032, 5, 1), citation="New"
     )
     # A newer release that has no figures yet must not be the one compared against.
     Release.objects.create(
-        year=2003, name="May 2003", reference_period=datetime.date(2003, 5, 1), citation="Empty"
+        year=2033, name="May 2033", reference_period=datetime.date(2033, 5, 1), citation="Empty"
     )
 
     def median(target, release, amount, status=FigureStatus.AVAILABLE):
@@ -204,7 +204,7 @@ def test_medians_come_from_the_newest_release_with_figures(base):
     gated = gated_alternatives(occupation=base, plan=Plan.PREMIUM)
     shown = {item.alternative.title: item for item in gated.shown}
 
-    assert gated.release_name == "May 2002"
+    assert gated.release_name == "May 2032"
     assert gated.median.display == "$50,000"
     assert shown["Closest Clerk"].median.display == "$54,500"
     assert shown["Closest Clerk"].difference == "$4,500 more"
@@ -335,7 +335,7 @@ def test_the_unlock_line_on_the_page_names_counts_not_occupations(base, viewer):
 def test_the_page_shows_wages_and_differences_honestly(base, viewer):
     html = viewer(Plan.BASIC).get(base.get_absolute_url()).content.decode()
 
-    assert "U.S. median annual wages from BLS, May 2002; Gating Base Role: $50,000" in html
+    assert "U.S. median annual wages from BLS, May 2032; Gating Base Role: $50,000" in html
     assert "<dd>$54,500</dd>" in html
     assert "<dd>$4,500 more</dd>" in html
     assert "<dd>$9,000 less</dd>" in html

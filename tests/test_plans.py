@@ -430,3 +430,11 @@ def test_ensure_plan_offers_creates_missing_plans_and_keeps_staff_edits(db):
     assert (free.alternatives_limit, free.price) == (3, "$0, always")
     premium = PlanOffer.objects.get(plan=Plan.PREMIUM)
     assert (premium.name, premium.alternatives_limit) == ("Premium", None)
+
+
+def test_any_write_to_plan_offers_bumps_the_content_stamp(db):
+    from careers.cache import content_version
+
+    before = content_version()
+    PlanOffer.objects.filter(plan=Plan.FREE).update(alternatives_limit=3)
+    assert content_version() == before + 1

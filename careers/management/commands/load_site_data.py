@@ -1,19 +1,16 @@
 """Load every fixture the site needs, idempotently: `make run` calls this after migrate.
 
-Fixtures use natural keys or fixed primary keys, so loading them again changes nothing.
+Each step writes only what is missing or differs, so loading again changes nothing, and it
+keeps what staff have edited in admin (plan names, prices and limits; written profiles).
 """
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from careers.services import ensure_plan_offers
 from occupations.services import ProfileDataError, load_profiles
 from salaries.oews import OEWSImportError
 from salaries.services import WageDataError, load_wage_data
-
-FIXTURES = [
-    "plans",
-]
 
 
 class Command(BaseCommand):
@@ -22,8 +19,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         verbosity = options["verbosity"]
         with transaction.atomic():
-            for fixture in FIXTURES:
-                call_command("loaddata", fixture, verbosity=verbosity)
+            plans = ensure_plan_offers()
+            if verbosity:
+                self.stdout.write(f"Plans: {plans} created")
             # Written profiles: an upsert that leaves BLS fields and staff edits alone.
             try:
                 profiles = load_profiles()
