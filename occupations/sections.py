@@ -5,6 +5,7 @@ every copy. A part that depends on the viewer must put what it depends on in its
 """
 
 import hashlib
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -37,13 +38,25 @@ CLASSIFICATION_INTROS = {
 }
 
 
-def occupation_page(request, slug) -> dict | None:
-    """What the occupation page shows (title, description, breadcrumbs, content), or None.
+@dataclass(frozen=True)
+class PageKey:
+    """What a cached copy of an occupation page depends on: the content stamp and the parts."""
 
-    The whole of it is cached per occupation, viewer plan (and every plan's limit) and salary
-    table choice, so a repeat visit costs one query, the content stamp (the plan limits are
-    cached under it), whatever the profile holds. On a miss each section comes from its own
-    cache or is rendered.
+    occupation_id: int
+    version: int
+    parts: tuple
+
+    def digest(self) -> str:
+        raw = "\x1f".join(str(part) for part in (self.version, *self.parts))
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def occupation_page_key(request, slug) -> PageKey | None:
+    """The key of the page this request asks for, or None when no occupation has this slug.
+
+    It covers the occupation, the viewer's plan (and every plan's limit) and the salary table
+    choice. A warm call costs one query, the content stamp: the plan limits and the slug's id
+    are cached under it.
     """
     version = content_version()
     occupation_id = _occupation_id(slug, version)
@@ -51,14 +64,23 @@ def occupation_page(request, slug) -> dict | None:
         return None
     plan = viewer_plan(request.user)
     offers = plan_offers(version=version)
-    parts = [
+    parts = (
         occupation_id,
         *cache_parts(plan, offers),
         *_salary_parts(request, occupation_id, version),
-    ]
+    )
+    return PageKey(occupation_id, version, parts)
+
+
+def occupation_page(request, key: PageKey) -> dict:
+    """What the occupation page shows (title, description, breadcrumbs, content).
+
+    The whole of it is cached under `key`; on a miss each section comes from its own cache or is
+    rendered.
+    """
 
     def render():
-        occupation = Occupation.objects.select_related(GROUP_PATH).get(pk=occupation_id)
+        occupation = Occupation.objects.select_related(GROUP_PATH).get(pk=key.occupation_id)
         groups = group_path(occupation)
         salary = salary_section(request, occupation)
         content = render_to_string(
@@ -81,9 +103,8 @@ def occupation_page(request, slug) -> dict | None:
             "content": str(content),
         }
 
-    page = dict(cached_html("occupation-page", parts, render, version=version))
+    page = dict(cached_html("occupation-page", key.parts, render, version=key.version))
     page["content"] = mark_safe(page["content"])  # noqa: S308 -- rendered by our templates
-    page["cache_key"] = (version, parts)
     return page
 
 
@@ -91,29 +112,25 @@ def occupation_page(request, slug) -> dict | None:
 SHAREABLE_PARAMS = frozenset({"release", "wages", "sort"})
 
 
-def visitor_page_html(request, page, render) -> str | None:
+def visitor_page_html(request, key: PageKey, render) -> str | None:
     """The whole HTML document for a visitor who is not logged in, rendered once and cached.
 
     Such visitors all get the same document (same header, no per-user token), so rendering it
-    again would only repeat work. None when the document is personal: a logged-in viewer, a
-    message waiting to be shown, a query string the cache key does not cover (the header echoes
-    ?q=), or a page that asked for a CSRF token.
+    again would only repeat work; it is looked up before anything else is built. None when the
+    document is personal: a logged-in viewer, a message waiting to be shown, a query string the
+    cache key does not cover (the header echoes ?q=), or a page that asked for a CSRF token.
     """
     if request.user.is_authenticated or len(messages.get_messages(request)):
         return None
     if not set(request.GET) <= SHAREABLE_PARAMS:
         return None
-    version, parts = page["cache_key"]
-    key = (
-        "html:occupation-document:"
-        + hashlib.sha256("\x1f".join(str(part) for part in (version, *parts)).encode()).hexdigest()
-    )
-    html = cache.get(key)
+    cache_key = "html:occupation-document:" + key.digest()
+    html = cache.get(cache_key)
     if html is None:
         html = render()
         if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             return html
-        cache.set(key, html, TIMEOUT)
+        cache.set(cache_key, html, TIMEOUT)
     return html
 
 

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 
 from occupations.models import Occupation
-from occupations.sections import occupation_page, visitor_page_html
+from occupations.sections import occupation_page, occupation_page_key, visitor_page_html
 
 
 def occupation_by_code(request, code):
@@ -15,12 +15,14 @@ def occupation_by_code(request, code):
 
 
 def occupation_detail(request, slug):
-    page = occupation_page(request, slug)
-    if page is None:
+    key = occupation_page_key(request, slug)
+    if key is None:
         raise Http404("No occupation has this address.")
     html = visitor_page_html(
-        request, page, lambda: render_to_string("occupations/detail.html", page, request)
+        request,
+        key,
+        lambda: render_to_string("occupations/detail.html", occupation_page(request, key), request),
     )
     if html is not None:
         return HttpResponse(html)
-    return render(request, "occupations/detail.html", page)
+    return render(request, "occupations/detail.html", occupation_page(request, key))
