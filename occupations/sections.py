@@ -45,31 +45,32 @@ class PageKey:
     occupation_id: int
     version: int
     parts: tuple
+    # The query string is exactly the normalised salary table choice (or empty), so the page may
+    # also be filed under the raw request: see visitor_document_key.
+    canonical: bool = False
 
     def digest(self) -> str:
         raw = "\x1f".join(str(part) for part in (self.version, *self.parts))
         return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def occupation_page_key(request, slug) -> PageKey | None:
+def occupation_page_key(request, slug, *, version: int | None = None) -> PageKey | None:
     """The key of the page this request asks for, or None when no occupation has this slug.
 
     It covers the occupation, the viewer's plan (and every plan's limit) and the salary table
     choice. A warm call costs one query, the content stamp: the plan limits and the slug's id
     are cached under it.
     """
-    version = content_version()
+    if version is None:
+        version = content_version()
     occupation_id = _occupation_id(slug, version)
     if occupation_id is None:
         return None
     plan = viewer_plan(request.user)
     offers = plan_offers(version=version)
-    parts = (
-        occupation_id,
-        *cache_parts(plan, offers),
-        *_salary_parts(request, occupation_id, version),
-    )
-    return PageKey(occupation_id, version, parts)
+    salary_parts, canonical = _salary_parts(request, occupation_id, version)
+    parts = (occupation_id, *cache_parts(plan, offers), *salary_parts)
+    return PageKey(occupation_id, version, parts, canonical)
 
 
 def occupation_page(request, key: PageKey) -> dict:
@@ -112,7 +113,22 @@ def occupation_page(request, key: PageKey) -> dict:
 SHAREABLE_PARAMS = frozenset({"release", "wages", "sort"})
 
 
-def visitor_page_html(request, key: PageKey, render) -> str | None:
+def visitor_document_key(request, slug: str, version: int) -> str | None:
+    """Where a visitor's copy of this exact request is filed, or None if it cannot be shared.
+
+    Looked up before anything else, so a warm visit costs the content stamp query and one cache
+    read. Only canonical requests are ever filed here (see PageKey.canonical), so junk query
+    strings cannot fill the cache; the plan limits need no place in the key because any change
+    to them bumps the content stamp.
+    """
+    if request.user.is_authenticated or not set(request.GET) <= SHAREABLE_PARAMS:
+        return None
+    pairs = sorted(f"{name}={value}" for name, value in request.GET.items())
+    raw = "\x1f".join([str(version), slug, *pairs])
+    return "html:occupation-visitor:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def visitor_page_html(request, key: PageKey, render, *, document_key: str | None = None):
     """The whole HTML document for a visitor who is not logged in, rendered once and cached.
 
     Such visitors all get the same document (same header, no per-user token), so rendering it
@@ -131,6 +147,8 @@ def visitor_page_html(request, key: PageKey, render) -> str | None:
         if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             return html
         cache.set(cache_key, html, TIMEOUT)
+    if document_key and key.canonical:
+        cache.set(document_key, html, TIMEOUT)
     return html
 
 
@@ -145,14 +163,20 @@ def _occupation_id(slug: str, version: int):
     return occupation_id
 
 
-def _salary_parts(request, occupation_id, version) -> list:
+def _salary_parts(request, occupation_id, version) -> tuple[list, bool]:
     """The salary table the query string asks for, normalised as the salary section does it
-    (unknown values fall back to defaults, so query-string variants cannot fill the cache)."""
+    (unknown values fall back to defaults, so query-string variants cannot fill the cache), and
+    whether the query string already was that normalised choice."""
     releases = releases_with_data(Occupation(pk=occupation_id), version=version)
     if not releases:
-        return []
+        return [], not request.GET
     query = StateTableQuery.from_params(request.GET, releases)
-    return [query.release, query.view, query.sort, query.release_unknown]
+    normalised = {"release": query.release, "wages": query.view, "sort": query.sort}
+    canonical = not query.release_unknown and all(
+        len(request.GET.getlist(name)) == 1 and request.GET[name] == str(normalised.get(name))
+        for name in request.GET
+    )
+    return [query.release, query.view, query.sort, query.release_unknown], canonical
 
 
 def page_title(occupation) -> str:

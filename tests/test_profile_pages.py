@@ -349,3 +349,34 @@ def test_a_waiting_message_is_shown_even_when_the_page_is_cached(client, db):
     encoded = CookieStorage(HttpRequest())._encode([Message(constants.INFO, "You are logged out.")])
     client.cookies["messages"] = encoded
     assert "You are logged out." in client.get(MRS).content.decode()
+
+
+def test_a_canonical_salary_choice_is_served_to_visitors_from_one_cache_read(
+    client, db, django_assert_num_queries
+):
+    url = f"{MRS}?release=2023&sort=-annual_median"
+    first = client.get(url).content
+    with django_assert_num_queries(1):
+        assert client.get(url).content == first
+
+
+def test_junk_query_strings_are_never_filed_for_visitors(client, db):
+    from careers.cache import content_version
+    from occupations.sections import visitor_document_key
+
+    client.get(MRS, {"sort": "no-such-column", "release": "1850"})
+    request = client.get(MRS, {"sort": "no-such-column", "release": "1850"}).wsgi_request
+    key = visitor_document_key(request, "medical-records-specialist", content_version())
+    assert key is not None and cache.get(key) is None
+
+
+def test_a_plan_limit_changed_in_the_database_applies_to_the_next_visitor(client, db):
+    from careers.models import PlanOffer
+
+    def shown():
+        html = section(client.get(MRS).content.decode(), "alternatives")
+        return html.count('class="alternative"')
+
+    before = shown()
+    PlanOffer.objects.filter(plan=Plan.FREE).update(alternatives_limit=4)
+    assert shown() == 4 != before
