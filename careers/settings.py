@@ -1,8 +1,8 @@
 """Settings for the career explorer: one file, read from the environment, failing loudly.
 
 Environment variables: DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CSRF_TRUSTED_ORIGINS,
-SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
-EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL, LOG_LEVEL.
+CONTENT_STAMP_TTL, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, EMAIL_HOST, EMAIL_PORT,
+EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL, LOG_LEVEL.
 """
 
 import os
@@ -31,6 +31,17 @@ def envint(name: str, default: str) -> int:
         raise ImproperlyConfigured(
             f"Unexpected value {name}={value!r}, use a whole number"
         ) from None
+
+
+def envfloat(name: str, default: str) -> float:
+    value = os.getenv(name, default)
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number < 3600:
+        raise ImproperlyConfigured(f"Unexpected value {name}={value!r}, use seconds from 0 to 3600")
+    return number
 
 
 def envlist(name: str, default: str = "") -> list[str]:
@@ -185,6 +196,10 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
+
+# Seconds a worker may reuse the content stamp before asking the database again (careers.cache):
+# edits made through another worker show within this time. 0 under DEBUG and in tests.
+CONTENT_STAMP_TTL = envfloat("CONTENT_STAMP_TTL", "0" if DEBUG else "1")
 
 DJANGO_TABLES2_TEMPLATE = "includes/table.html"
 
