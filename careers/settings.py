@@ -1,8 +1,8 @@
 """Settings for the career explorer: one file, read from the environment, failing loudly.
 
 Environment variables: DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CSRF_TRUSTED_ORIGINS,
-CONTENT_STAMP_TTL, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, EMAIL_HOST, EMAIL_PORT,
-EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL, LOG_LEVEL.
+CONTENT_STAMP_TTL, TRUSTED_PROXY_COUNT, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, EMAIL_HOST,
+EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL, LOG_LEVEL.
 """
 
 import os
@@ -168,6 +168,10 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "careers.throttling.client_ip"
+AXES_USERNAME_CALLABLE = "careers.throttling.username"
+# Proxies in front of the app that append to X-Forwarded-For (production: the TLS proxy).
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0" if DEBUG else "1")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -357,3 +357,27 @@ def test_password_change_refuses_a_post_without_the_csrf_token(member):
     assert response.status_code == 403
     member.refresh_from_db()
     assert member.check_password(PASSWORD)
+
+
+def test_failures_typed_in_another_case_count_against_the_same_account():
+    from django.test import RequestFactory
+
+    from careers.throttling import username
+
+    request = RequestFactory().post("/accounts/login/", {"username": " Someone@Example.ORG "})
+    assert username(request, None) == "someone@example.org"
+    assert username(request, {"username": "SOMEONE@example.org"}) == "someone@example.org"
+
+
+def test_behind_a_proxy_the_client_address_is_the_one_the_proxy_appended(settings):
+    from django.test import RequestFactory
+
+    from careers.throttling import client_ip
+
+    request = RequestFactory().get(
+        "/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="10.0.0.2"
+    )
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.9"
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.2"
