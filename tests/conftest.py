@@ -1,5 +1,18 @@
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+
+# The product owner's shared folder: beside the checkout (CI's clone) or the workplace's copy.
+SHARED_DIR = next(
+    (
+        path
+        for path in (Path(settings.BASE_DIR).parent / "shared", Path("/work/shared"))
+        if path.is_dir()
+    ),
+    Path(settings.BASE_DIR).parent / "shared",
+)
 
 
 @pytest.fixture(scope="session")

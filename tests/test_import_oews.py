@@ -18,6 +18,7 @@ from careers.cache import content_version
 from occupations.models import Occupation, SocLevel
 from salaries.models import FIGURES, Area, AreaType, FigureStatus, Release, WageEstimate
 from salaries.oews import parent_code, release_year_from_filename
+from tests.conftest import SHARED_DIR
 
 HEADER = [
     *("AREA", "AREA_TITLE", "AREA_TYPE", "PRIM_STATE", "NAICS", "NAICS_TITLE", "I_GROUP"),
@@ -621,7 +622,7 @@ def test_parent_is_the_nearest_enclosing_group(code, level, known, parent):
 # The real file ----------------------------------------------------------------------------------
 
 BLS_FILE = settings.BASE_DIR / "fixtures" / "oews_2025_national_state.csv.gz"
-SHARED = Path("/work/shared/data/oews")
+SHARED = SHARED_DIR / "data" / "oews"
 
 
 def assert_matches_bls(row: dict, wage: WageEstimate) -> None:

@@ -1,14 +1,12 @@
 """The seed's state wage table, as `make run` loads it: ?release=2023 shows it exactly."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.test import RequestFactory
 
 from occupations.models import Occupation
 from salaries.profile import salary_section
+from tests.conftest import SHARED_DIR
 
 # The table as the seed gives it (../shared/seed/medical-records-specialist.txt).
 SEED_TABLE = """\
@@ -66,7 +64,7 @@ WV | 41,680 | 20.04 | 1,300 |
 WI | 51,870 | 24.94 | 3,660 |
 WY | 51,360 | 24.69 | 340 |
 """
-SEED_FILE = Path(settings.BASE_DIR).parent / "shared" / "seed" / "medical-records-specialist.txt"
+SEED_FILE = SHARED_DIR / "seed" / "medical-records-specialist.txt"
 TABLE = "state-medians"
 
 

@@ -4,7 +4,6 @@ import csv
 import json
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -22,9 +21,10 @@ from salaries.services import (
     load_releases,
     load_seed_table,
 )
+from tests.conftest import SHARED_DIR
 
 SEED = SEED_TABLES[0]
-SEED_FILE = Path("/work/shared/seed/medical-records-specialist.txt")
+SEED_FILE = SHARED_DIR / "seed" / "medical-records-specialist.txt"
 TABLES = ["salaries_wageestimate", "salaries_area", "occupations_occupation", "salaries_release"]
 SEED_FIGURES = {"employment", "annual_median", "hourly_median"}
 
