@@ -23,16 +23,20 @@ def _locked(user) -> User:
     return User.objects.select_for_update().get(pk=user.pk)
 
 
+def _close(request: UpgradeRequest, *, status, decided_by) -> None:
+    request.status = status
+    request.decided_at = timezone.now()
+    request.decided_by = decided_by
+    request.full_clean()
+    request.save()
+
+
 def _settle_pending_request(*, user, decided_by) -> UpgradeRequest | None:
     """Mark the user's pending request granted once their plan meets or passes it."""
     pending = UpgradeRequest.objects.pending().filter(user=user).first()
     if pending is None or plan_rank(user.plan) < plan_rank(pending.plan):
         return None
-    pending.status = UpgradeStatus.GRANTED
-    pending.decided_at = timezone.now()
-    pending.decided_by = decided_by
-    pending.full_clean()
-    pending.save()
+    _close(pending, status=UpgradeStatus.GRANTED, decided_by=decided_by)
     return pending
 
 
@@ -119,11 +123,7 @@ def withdraw_upgrade_request(*, user) -> bool:
     pending = UpgradeRequest.objects.select_for_update().pending().filter(user=locked).first()
     if pending is None:
         return False
-    pending.status = UpgradeStatus.WITHDRAWN
-    pending.decided_at = timezone.now()
-    pending.decided_by = None
-    pending.full_clean()
-    pending.save()
+    _close(pending, status=UpgradeStatus.WITHDRAWN, decided_by=None)
     return True
 
 
@@ -148,11 +148,7 @@ def grant_upgrade_request(*, upgrade_request, granted_by) -> bool:
     # change_plan settled it already unless the user had the plan anyway; settle it here then.
     pending.refresh_from_db()
     if pending.status == UpgradeStatus.PENDING:
-        pending.status = UpgradeStatus.GRANTED
-        pending.decided_at = timezone.now()
-        pending.decided_by = granted_by
-        pending.full_clean()
-        pending.save()
+        _close(pending, status=UpgradeStatus.GRANTED, decided_by=granted_by)
     return True
 
 
@@ -166,11 +162,7 @@ def decline_upgrade_request(*, upgrade_request, declined_by) -> bool:
     )
     if pending is None:
         return False
-    pending.status = UpgradeStatus.DECLINED
-    pending.decided_at = timezone.now()
-    pending.decided_by = declined_by
-    pending.full_clean()
-    pending.save()
+    _close(pending, status=UpgradeStatus.DECLINED, decided_by=declined_by)
     return True
 
 
