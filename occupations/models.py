@@ -1,6 +1,6 @@
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -105,20 +105,25 @@ class OccupationQuerySet(models.QuerySet):
         return self.annotate(occupation_count=Coalesce(models.Subquery(inner), 0))
 
     def for_profile_page(self):
-        """Everything a profile page shows, in a fixed number of queries."""
-        return self.select_related("parent", "parent__parent").prefetch_related(
-            "alternate_titles",
-            "responsibilities",
-            "skills",
-            "education_steps",
-            Prefetch(
-                "occupation_certifications",
-                queryset=OccupationCertification.objects.select_related("certification"),
-            ),
-            Prefetch(
-                "alternatives",
-                queryset=Alternative.objects.select_related("alternative"),
-            ),
+        """Everything a profile's body shows, in a fixed number of queries.
+
+        The alternatives are only counted here: which of them a viewer may see depends on the
+        plan (careers.gating), and the body is cached for every plan alike.
+        """
+        has_alternatives = models.Exists(Alternative.objects.filter(occupation=OuterRef("pk")))
+        return (
+            self.select_related("parent", "parent__parent")
+            .annotate(has_alternatives=has_alternatives)
+            .prefetch_related(
+                "alternate_titles",
+                "responsibilities",
+                "skills",
+                "education_steps",
+                Prefetch(
+                    "occupation_certifications",
+                    queryset=OccupationCertification.objects.select_related("certification"),
+                ),
+            )
         )
 
 

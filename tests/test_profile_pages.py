@@ -380,3 +380,12 @@ def test_a_plan_limit_changed_in_the_database_applies_to_the_next_visitor(client
     before = shown()
     PlanOffer.objects.filter(plan=Plan.FREE).update(alternatives_limit=4)
     assert shown() == 4 != before
+
+
+def test_the_cached_profile_body_never_loads_the_alternatives(db, django_assert_num_queries):
+    """The body is shared by every plan, so it may only know that alternatives exist."""
+    from occupations.models import Occupation as OccupationModel
+
+    occupation = OccupationModel.objects.for_profile_page().get(slug="medical-records-specialist")
+    assert occupation.has_alternatives
+    assert "alternatives" not in getattr(occupation, "_prefetched_objects_cache", {})
