@@ -382,7 +382,7 @@ def test_a_plan_limit_changed_in_the_database_applies_to_the_next_visitor(client
     assert shown() == 4 != before
 
 
-def test_the_cached_profile_body_never_loads_the_alternatives(db, django_assert_num_queries):
+def test_the_cached_profile_body_never_loads_the_alternatives(db):
     """The body is shared by every plan, so it may only know that alternatives exist."""
     from occupations.models import Occupation as OccupationModel
 
