@@ -24,11 +24,15 @@ PAGES = {
     "signup": "/accounts/signup/",
     "login": "/accounts/login/",
     "account": "/accounts/",
+    "password-change": "/accounts/password/change/",
+    "password-reset": "/accounts/password/reset/",
+    "password-reset-sent": "/accounts/password/reset/sent/",
+    "logout-confirm": "/accounts/logout/",
     "not-found": "/occupations/no-such-occupation/",
     "admin-login": "/admin/login/",
 }
 # Pages seen logged in, as their users see them.
-LOGGED_IN = {"account"}
+LOGGED_IN = {"account", "password-change", "logout-confirm"}
 
 
 @pytest.fixture
@@ -172,3 +176,18 @@ def test_skip_link_is_first_shows_on_focus_and_moves_focus_to_main(page, site_pa
     # The next Tab continues inside the main content, not back in the header.
     page.keyboard.press("Tab")
     assert page.evaluate("!!document.activeElement.closest('main')")
+
+
+def test_the_lockout_page_passes_axe(page, live_server, assert_accessible, django_user_model):
+    import re
+
+    django_user_model.objects.create_user(email="guess@example.com", password="right-pass-123")
+    for attempt in range(10):
+        page.goto("/accounts/login/")
+        page.get_by_label("Email address").fill("guess@example.com")
+        page.get_by_label("Password").fill(f"wrong-{attempt}")
+        with page.expect_response(re.compile(r"/accounts/login/")) as answer:
+            page.get_by_role("main").get_by_role("button", name=re.compile("log in", re.I)).click()
+    assert answer.value.status == 429
+    assert page.get_by_role("heading", level=1).count() == 1
+    assert_accessible(page)
