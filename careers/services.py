@@ -23,6 +23,14 @@ def _locked(user) -> User:
     return User.objects.select_for_update().get(pk=user.pk)
 
 
+def _locked_if_pending(upgrade_request) -> UpgradeRequest | None:
+    return (
+        UpgradeRequest.objects.select_for_update()
+        .filter(pk=upgrade_request.pk, status=UpgradeStatus.PENDING)
+        .first()
+    )
+
+
 def _close(request: UpgradeRequest, *, status, decided_by) -> None:
     request.status = status
     request.decided_at = timezone.now()
@@ -130,11 +138,7 @@ def withdraw_upgrade_request(*, user) -> bool:
 @transaction.atomic
 def grant_upgrade_request(*, upgrade_request, granted_by) -> bool:
     """Give the user the plan they asked for. False when the request is no longer pending."""
-    pending = (
-        UpgradeRequest.objects.select_for_update()
-        .filter(pk=upgrade_request.pk, status=UpgradeStatus.PENDING)
-        .first()
-    )
+    pending = _locked_if_pending(upgrade_request)
     if pending is None:
         return False
     locked = _locked(pending.user)
@@ -155,11 +159,7 @@ def grant_upgrade_request(*, upgrade_request, granted_by) -> bool:
 @transaction.atomic
 def decline_upgrade_request(*, upgrade_request, declined_by) -> bool:
     """Close the request without changing the plan. False when it is no longer pending."""
-    pending = (
-        UpgradeRequest.objects.select_for_update()
-        .filter(pk=upgrade_request.pk, status=UpgradeStatus.PENDING)
-        .first()
-    )
+    pending = _locked_if_pending(upgrade_request)
     if pending is None:
         return False
     _close(pending, status=UpgradeStatus.DECLINED, decided_by=declined_by)

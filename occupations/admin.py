@@ -120,6 +120,11 @@ class AlternativeForm(forms.ModelForm):
         return cleaned
 
 
+def short_textareas(*, cols: int) -> dict:
+    """Two-row text boxes, so a list item's inline row stays compact."""
+    return {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": cols})}}
+
+
 class AlternateTitleInline(admin.TabularInline):
     model = AlternateTitle
     extra = 1
@@ -129,33 +134,21 @@ class ResponsibilityInline(admin.TabularInline):
     model = Responsibility
     fields = ["position", "text"]
     extra = 1
-    formfield_overrides = {
-        Responsibility._meta.get_field("text").__class__: {
-            "widget": forms.Textarea(attrs={"rows": 2, "cols": 80})
-        }
-    }
+    formfield_overrides = short_textareas(cols=80)
 
 
 class SkillInline(admin.TabularInline):
     model = Skill
     fields = ["position", "name", "description"]
     extra = 1
-    formfield_overrides = {
-        Skill._meta.get_field("description").__class__: {
-            "widget": forms.Textarea(attrs={"rows": 2, "cols": 60})
-        }
-    }
+    formfield_overrides = short_textareas(cols=60)
 
 
 class EducationStepInline(admin.TabularInline):
     model = EducationStep
     fields = ["position", "title", "description"]
     extra = 1
-    formfield_overrides = {
-        EducationStep._meta.get_field("description").__class__: {
-            "widget": forms.Textarea(attrs={"rows": 2, "cols": 60})
-        }
-    }
+    formfield_overrides = short_textareas(cols=60)
 
 
 class OccupationCertificationInline(admin.TabularInline):
