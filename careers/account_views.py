@@ -5,6 +5,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -17,6 +18,7 @@ from careers.forms import LoginForm, SignupForm, UpgradeRequestForm
 from careers.gating import pricing_cards
 from careers.models import PlanOffer, UpgradeRequest, UpgradeStatus
 from careers.plans import viewer_plan
+from careers.throttling import client_ip
 
 
 def _safe_next(request, default: str) -> str:
@@ -47,6 +49,30 @@ def signup(request):
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset form, with a limit on how often it mails one address or serves one
+    client (careers.services.admit_password_reset)."""
+
+    email_template_name = "registration/password_reset_email.txt"
+
+    def form_valid(self, form):
+        decision = services.admit_password_reset(
+            email=form.cleaned_data["email"], client_ip=client_ip(self.request)
+        )
+        if decision is services.ResetDecision.CLIENT_AT_LIMIT:
+            form.add_error(
+                None,
+                "Too many reset requests have come from your network in the last hour. "
+                "Please try again later; a link we have already sent still works.",
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        if decision is services.ResetDecision.ADDRESS_AT_LIMIT:
+            # The same answer as a mailed link, so the form never tells whether, or how often,
+            # an address was used.
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @require_http_methods(["GET", "POST"])

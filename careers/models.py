@@ -211,3 +211,25 @@ class UpgradeRequest(models.Model):
 
     def __str__(self):
         return f"{self.user} asks for {self.get_plan_display()}"
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password-reset email, kept a day so that how often links are mailed
+    to one address, and how often one client asks, can be limited (careers.services)."""
+
+    # A keyed digest, not the address: anybody may type any address into the form, and the
+    # limit needs only to recognise the same one again.
+    email_digest = models.CharField(max_length=64)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    mailed = models.BooleanField(help_text="False when the address had reached its limit.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["email_digest", "created_at"], name="reset_email_created_idx"),
+            models.Index(fields=["client_ip", "created_at"], name="reset_client_created_idx"),
+            models.Index(fields=["created_at"], name="reset_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"Password reset request at {self.created_at:%Y-%m-%d %H:%M}"

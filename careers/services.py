@@ -1,4 +1,4 @@
-"""Writes to accounts and plans: plan changes and upgrade requests.
+"""Writes to accounts and plans: plan changes, upgrade requests, password-reset requests.
 
 Each function is one transaction and locks the user's row first, so that two staff members (or a
 staff member and the set_plan command) acting on the same person at once are applied one after
@@ -7,6 +7,7 @@ the other, and the plan history records both.
 
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import Enum
 from pathlib import Path
 
@@ -14,9 +15,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from careers.gating import plan_rank
-from careers.models import Plan, PlanOffer, UpgradeRequest, UpgradeStatus, User
+from careers.models import (
+    PasswordResetRequest,
+    Plan,
+    PlanOffer,
+    UpgradeRequest,
+    UpgradeStatus,
+    User,
+)
 
 
 def _locked(user) -> User:
@@ -187,3 +196,40 @@ def ensure_plan_offers(*, path=PLANS_FIXTURE) -> int:
         offer.save()
         created += 1
     return created
+
+
+# Password-reset mail: a link is valid for days (PASSWORD_RESET_TIMEOUT), so a few an hour serve
+# anybody who lost one, while a script cannot use the form to flood an inbox or our mail relay.
+RESET_WINDOW = timedelta(hours=1)
+RESET_MAILS_PER_ADDRESS = 3
+# Per client address, counting every request: generous, since an office or a school shares one.
+RESET_REQUESTS_PER_CLIENT = 20
+RESET_RECORDS_KEPT = timedelta(days=1)
+
+
+class ResetDecision(Enum):
+    MAIL = "mail"
+    ADDRESS_AT_LIMIT = "address at limit"  # answered as if mailed: the form reveals nothing
+    CLIENT_AT_LIMIT = "client at limit"  # refused, with a message
+
+
+def _email_digest(email: str) -> str:
+    return salted_hmac("careers.password-reset", email.strip().lower()).hexdigest()
+
+
+def admit_password_reset(*, email: str, client_ip: str | None) -> ResetDecision:
+    """Decide whether a reset link may be mailed to `email` now, and record the request."""
+    now = timezone.now()
+    since = now - RESET_WINDOW
+    digest = _email_digest(email)
+    with transaction.atomic():
+        PasswordResetRequest.objects.filter(created_at__lt=now - RESET_RECORDS_KEPT).delete()
+        recent = PasswordResetRequest.objects.filter(created_at__gte=since)
+        if client_ip and recent.filter(client_ip=client_ip).count() >= RESET_REQUESTS_PER_CLIENT:
+            return ResetDecision.CLIENT_AT_LIMIT
+        mailed = recent.filter(email_digest=digest, mailed=True).count()
+        admitted = mailed < RESET_MAILS_PER_ADDRESS
+        PasswordResetRequest.objects.create(
+            email_digest=digest, client_ip=client_ip, mailed=admitted, created_at=now
+        )
+    return ResetDecision.MAIL if admitted else ResetDecision.ADDRESS_AT_LIMIT

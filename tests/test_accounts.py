@@ -1,6 +1,7 @@
 """Sign-up, log-in, log-out, lockout, password change and reset, and the account page."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -8,8 +9,9 @@ from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from careers.models import Plan, User
+from careers.models import PasswordResetRequest, Plan, User
 
 PASSWORD = "plum-orchard-71-lantern"
 
@@ -284,6 +286,59 @@ def test_password_reset_for_an_unknown_address_sends_nothing_and_reveals_nothing
 
     assert response.url == reverse("password_reset_done")
     assert mail.outbox == []
+
+
+def reset(client, email="member@example.com", ip="203.0.113.7"):
+    return client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=ip)
+
+
+def test_password_reset_mails_one_address_at_most_three_times_an_hour(client, member):
+    responses = [reset(client, email) for email in ["member@example.com", "Member@Example.com"] * 2]
+
+    # The fourth request is answered exactly like the others, but mails nothing.
+    assert [response.status_code for response in responses] == [302] * 4
+    assert {response.url for response in responses} == {reverse("password_reset_done")}
+    assert len(mail.outbox) == 3
+    assert list(
+        PasswordResetRequest.objects.order_by("created_at").values_list("mailed", flat=True)
+    ) == [True, True, True, False]
+
+
+def test_the_limit_per_address_lifts_after_an_hour(client, member):
+    for _ in range(3):
+        reset(client)
+    PasswordResetRequest.objects.update(created_at=timezone.now() - timedelta(minutes=61))
+
+    response = reset(client)
+
+    assert response.url == reverse("password_reset_done")
+    assert len(mail.outbox) == 4
+
+
+def test_a_client_asking_too_often_is_refused_with_a_429_and_no_mail(client, member):
+    for number in range(20):
+        assert reset(client, f"stranger{number}@example.com").status_code == 302
+
+    refused = reset(client)
+
+    assert refused.status_code == 429
+    assert "Too many reset requests have come from your network" in refused.content.decode()
+    assert mail.outbox == []
+    assert PasswordResetRequest.objects.count() == 20
+    # Another client is not held back by this one.
+    assert reset(Client(), ip="198.51.100.4").status_code == 302
+    assert len(mail.outbox) == 1
+
+
+def test_reset_requests_keep_no_address_and_are_forgotten_after_a_day(client, member):
+    reset(client)
+    PasswordResetRequest.objects.update(created_at=timezone.now() - timedelta(hours=25))
+
+    reset(client, "other@example.com")
+
+    kept = PasswordResetRequest.objects.get()
+    assert "other" not in kept.email_digest and "@" not in kept.email_digest
+    assert kept.client_ip == "203.0.113.7"
 
 
 def test_a_used_or_forged_reset_link_is_refused_politely(client, member):
