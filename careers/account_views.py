@@ -124,8 +124,8 @@ def request_upgrade(request):
     if result.outcome is services.RequestOutcome.CREATED:
         messages.success(
             request,
-            f"Thank you. We have your request for {plan}; "
-            "our staff will look at it and change your plan.",
+            f"Thank you. We have your request for {plan}; our staff will look at it and "
+            "email you when they have decided.",
         )
     elif result.outcome is services.RequestOutcome.CHANGED:
         messages.success(

@@ -13,7 +13,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -46,6 +48,26 @@ def _close(request: UpgradeRequest, *, status, decided_by) -> None:
     request.decided_by = decided_by
     request.full_clean()
     request.save()
+    if status in (UpgradeStatus.GRANTED, UpgradeStatus.DECLINED):
+        # Only once the decision is committed: a rolled-back grant must not be announced. And
+        # robust: a mail server that is down is logged, it does not turn the decision into an
+        # error page after the fact.
+        pk = request.pk
+
+        def mail_upgrade_decision():  # a named function: Django logs a failure by its name
+            _mail_decision(pk)
+
+        transaction.on_commit(mail_upgrade_decision, robust=True)
+
+
+def _mail_decision(request_pk: int) -> None:
+    """Tell the member what staff decided about their upgrade request."""
+    request = UpgradeRequest.objects.select_related("user").get(pk=request_pk)
+    context = {"request": request, "user": request.user}
+    template = f"careers/email/upgrade_{request.status}"
+    subject = render_to_string(f"{template}_subject.txt", context)
+    body = render_to_string(f"{template}.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [request.user.email])
 
 
 def _settle_pending_request(*, user, decided_by) -> UpgradeRequest | None:

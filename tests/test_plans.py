@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
@@ -100,6 +101,7 @@ def test_a_member_asks_for_an_upgrade_and_sees_it_pending(client, member):
     html = response.content.decode()
     assert "We have your request for Basic" in html
     assert "You asked for <strong>Basic</strong>" in html
+    assert "email you at member@example.com" in html
     request = UpgradeRequest.objects.get()
     assert (request.user, request.plan, request.plan_at_request, request.status) == (
         member,
@@ -276,6 +278,78 @@ def test_granting_a_request_twice_changes_nothing_more(staff, member):
     history = member.history.count()
     assert not services.grant_upgrade_request(upgrade_request=request, granted_by=staff)
     assert member.history.count() == history
+
+
+def test_a_granted_member_is_told_by_mail_once_the_grant_is_committed(
+    staff_client, member, django_capture_on_commit_callbacks
+):
+    request = UpgradeRequest.objects.create(
+        user=member, plan=Plan.PREMIUM, plan_at_request=Plan.FREE
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            reverse("admin:careers_upgraderequest_changelist"),
+            {"action": "grant", "_selected_action": [request.pk]},
+        )
+
+    [message] = mail.outbox
+    assert message.to == ["member@example.com"]
+    assert message.subject == "Your Career Explorer plan is now Premium"
+    assert "The account member@example.com is on Premium from now on." in message.body
+
+
+def test_a_declined_member_is_told_by_mail_and_keeps_their_plan(
+    staff, member, django_capture_on_commit_callbacks
+):
+    request = UpgradeRequest.objects.create(user=member, plan=Plan.BASIC, plan_at_request=Plan.FREE)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decline_upgrade_request(upgrade_request=request, declined_by=staff)
+
+    [message] = mail.outbox
+    assert message.subject == "About your request for the Basic plan"
+    assert "stays on the Free plan" in message.body
+
+
+def test_a_withdrawn_or_rolled_back_decision_mails_nothing(
+    staff, member, django_capture_on_commit_callbacks
+):
+    UpgradeRequest.objects.create(user=member, plan=Plan.BASIC, plan_at_request=Plan.FREE)
+    with django_capture_on_commit_callbacks(execute=True) as withdrawn:
+        services.withdraw_upgrade_request(user=member)
+    request = UpgradeRequest.objects.create(user=member, plan=Plan.BASIC, plan_at_request=Plan.FREE)
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as rolled_back,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.grant_upgrade_request(upgrade_request=request, granted_by=staff)
+        raise RuntimeError("the admin action failed after the grant")
+
+    assert withdrawn == []
+    assert rolled_back == []
+    assert mail.outbox == []
+    request.refresh_from_db()
+    assert request.status == UpgradeStatus.PENDING
+
+
+def test_a_mail_server_that_is_down_does_not_undo_a_grant(
+    staff, member, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    request = UpgradeRequest.objects.create(user=member, plan=Plan.BASIC, plan_at_request=Plan.FREE)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.grant_upgrade_request(upgrade_request=request, granted_by=staff)
+
+    member.refresh_from_db()
+    assert member.plan == Plan.BASIC
+    assert "mail server down" in caplog.text
 
 
 def test_staff_cannot_add_requests_by_hand(staff_client):
