@@ -212,8 +212,18 @@ def test_odd_input_gets_a_normal_page(client, sample, search_mode, query):
     response = client.get(reverse("search"), {"q": query})
     assert response.status_code == 200
     assert Occupation.objects.count() == before
-    field = re.search(r'<input id="search-q"[^>]*>', response.content.decode()).group(0)
-    assert "\x00" not in field
+    html = response.content.decode()
+    for box in ("search-q", "site-search-q"):  # the page's own box and the header's
+        field = re.search(rf'<input id="{box}"[^>]*>', html).group(0)
+        assert "\x00" not in field
+        assert len(re.search(r'value="([^"]*)"', field).group(1)) <= 200 * len("&quot;")
+
+
+def test_the_header_box_on_any_page_shows_the_cleaned_query(client, sample):
+    html = client.get(reverse("home"), {"q": "  medical\x00   records  "}).content.decode()
+
+    field = re.search(r'<input id="site-search-q"[^>]*>', html).group(0)
+    assert 'value="medical records"' in field
 
 
 def test_a_long_query_is_cut_to_the_limit(sample):
