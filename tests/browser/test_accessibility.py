@@ -191,3 +191,25 @@ def test_the_lockout_page_passes_axe(page, live_server, assert_accessible, djang
     assert answer.value.status == 429
     assert page.get_by_role("heading", level=1).count() == 1
     assert_accessible(page)
+
+
+def test_the_database_outage_page_passes_axe(page, assert_accessible):
+    """The page PostgreSQL outages get (careers.middleware), served from the site's own origin
+    so that its stylesheet loads as it would."""
+    from careers.middleware import unavailable_response
+
+    outage = unavailable_response()
+    page.route(
+        "**/occupations/",
+        lambda route: route.fulfill(
+            status=outage.status_code, body=outage.content, content_type="text/html; charset=utf-8"
+        ),
+    )
+
+    response = page.goto("/occupations/")
+
+    assert response.status == 503
+    assert page.get_by_role("heading", level=1).inner_text() == "Temporarily unavailable"
+    # The stylesheet loaded, so axe judges the colours and sizes visitors would see.
+    assert page.evaluate("document.styleSheets[0].cssRules.length") > 10
+    assert_accessible(page)
