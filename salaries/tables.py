@@ -261,14 +261,15 @@ class StateOccupationTable(AccessibleTable):
         order_by=("occupation__soc_code",),
         attrs={"th": {"class": "soc"}, "td": {"class": "soc"}},
     )
-    employment = FigureColumn(
-        "Positions", field="employment", kind=COUNT, tiebreak=("occupation__soc_code",)
-    )
+    # Pay first, as in every salary table of the site: on a phone it is what stays in view.
     annual_median = FigureColumn(
         "Median Salary", field="annual_median", kind=ANNUAL, tiebreak=("occupation__soc_code",)
     )
     hourly_median = FigureColumn(
         "Median Hourly", field="hourly_median", kind=HOURLY, tiebreak=("occupation__soc_code",)
+    )
+    employment = FigureColumn(
+        "Positions", field="employment", kind=COUNT, tiebreak=("occupation__soc_code",)
     )
 
     class Meta:
@@ -315,7 +316,10 @@ class Difference:
 class CompareTable(AccessibleTable):
     """Measures down the side, the chosen states (and the U.S.) across: read side by side."""
 
-    measure = tables.Column("Measure", orderable=False)
+    # Sticks to the left on a phone, where the states scroll sideways past it.
+    measure = tables.Column(
+        "Measure", orderable=False, attrs={"th": {"class": "measure"}, "td": {"class": "measure"}}
+    )
 
     class Meta:
         orderable = False
