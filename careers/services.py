@@ -1,8 +1,8 @@
 """Writes to accounts and plans: plan changes, upgrade requests, password-reset requests.
 
-Each function is one transaction and locks the user's row first, so that two staff members (or a
-staff member and the set_plan command) acting on the same person at once are applied one after
-the other, and the plan history records both.
+Each function is one transaction. Those that change a plan or an upgrade request lock the user's
+row first, so that two staff members (or a staff member and the set_plan command) acting on the
+same person at once are applied one after the other, and the plan history records both.
 """
 
 import json
