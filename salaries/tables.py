@@ -302,7 +302,10 @@ class Difference:
 
     def html(self):
         if self.text is not None:
-            return self.text
+            # The percentage can take a line of its own on a phone (site.css), which keeps each
+            # state's column narrow enough for two states to be read side by side.
+            amount, _, percent = self.text.partition(" ")
+            return format_html('{} <span class="percent">{}</span>', amount, percent)
         return format_html(
             '<span class="marker" title="{0}">n/a<span class="visually-hidden"> ({0})</span>'
             "</span>",
