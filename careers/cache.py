@@ -60,8 +60,4 @@ def cached_html(name: str, parts, render, *, version: int | None = None) -> str:
         version = content_version()
     raw = "\x1f".join(str(part) for part in (name, version, *parts))
     key = f"html:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, TIMEOUT)
-    return html
+    return cache.get_or_set(key, render, TIMEOUT)

@@ -51,12 +51,7 @@ def plan_offers(*, version: int | None = None) -> list[Offer]:
     admin still applies on the next request.
     """
     if version is not None:
-        key = f"plan-offers:{version}"
-        offers = cache.get(key)
-        if offers is None:
-            offers = plan_offers()
-            cache.set(key, offers, TIMEOUT)
-        return offers
+        return cache.get_or_set(f"plan-offers:{version}", plan_offers, TIMEOUT)
     rows = {row.plan: row for row in PlanOffer.objects.only("plan", "name", "alternatives_limit")}
     offers = []
     for plan in Plan:

@@ -166,12 +166,7 @@ def load_vocabulary() -> Vocabulary:
 
 
 def vocabulary(version: int) -> Vocabulary:
-    key = f"search:vocabulary:{version}"
-    found = cache.get(key)
-    if found is None:
-        found = load_vocabulary()
-        cache.set(key, found, TIMEOUT)
-    return found
+    return cache.get_or_set(f"search:vocabulary:{version}", load_vocabulary, TIMEOUT)
 
 
 def is_known(word: str, vocab: Vocabulary) -> bool:

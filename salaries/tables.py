@@ -168,70 +168,53 @@ class AccessibleTable(tables.Table):
         return rows
 
 
-class StateWageTable(AccessibleTable):
+def state_figure(verbose_name, field, kind):
+    """A figure column of a table with a row per state; ties sort by state name."""
+    return FigureColumn(verbose_name, field=field, kind=kind, tiebreak=("area__name",))
+
+
+class StateTable(AccessibleTable):
+    """A row per state, sortable by any column, in alphabetical order by default."""
+
+    state = StateColumn()
+
+    class Meta:
+        orderable = True
+        order_by = ("state",)
+        empty_text = "No state figures in this release."
+
+
+class StateWageTable(StateTable):
     """The profile page's table: State | Median Salary | Median Hourly | Positions."""
 
-    state = StateColumn()
-    annual_median = FigureColumn(
-        "Median Salary", field="annual_median", kind=ANNUAL, tiebreak=("area__name",)
-    )
-    hourly_median = FigureColumn(
-        "Median Hourly", field="hourly_median", kind=HOURLY, tiebreak=("area__name",)
-    )
-    employment = FigureColumn("Positions", field="employment", kind=COUNT, tiebreak=("area__name",))
+    annual_median = state_figure("Median Salary", "annual_median", ANNUAL)
+    hourly_median = state_figure("Median Hourly", "hourly_median", HOURLY)
+    employment = state_figure("Positions", "employment", COUNT)
 
-    class Meta:
-        orderable = True
-        order_by = ("state",)
-        empty_text = "No state figures in this release."
+    class Meta(StateTable.Meta):  # django-tables2 does not inherit Meta by itself
+        pass
 
 
-class AnnualPercentileTable(AccessibleTable):
-    state = StateColumn()
-    annual_p10 = FigureColumn(
-        "10th percentile", field="annual_p10", kind=ANNUAL, tiebreak=("area__name",)
-    )
-    annual_p25 = FigureColumn(
-        "25th percentile", field="annual_p25", kind=ANNUAL, tiebreak=("area__name",)
-    )
-    annual_median = FigureColumn(
-        "Median", field="annual_median", kind=ANNUAL, tiebreak=("area__name",)
-    )
-    annual_p75 = FigureColumn(
-        "75th percentile", field="annual_p75", kind=ANNUAL, tiebreak=("area__name",)
-    )
-    annual_p90 = FigureColumn(
-        "90th percentile", field="annual_p90", kind=ANNUAL, tiebreak=("area__name",)
-    )
+class AnnualPercentileTable(StateTable):
+    annual_p10 = state_figure("10th percentile", "annual_p10", ANNUAL)
+    annual_p25 = state_figure("25th percentile", "annual_p25", ANNUAL)
+    annual_median = state_figure("Median", "annual_median", ANNUAL)
+    annual_p75 = state_figure("75th percentile", "annual_p75", ANNUAL)
+    annual_p90 = state_figure("90th percentile", "annual_p90", ANNUAL)
 
-    class Meta:
-        orderable = True
-        order_by = ("state",)
-        empty_text = "No state figures in this release."
+    class Meta(StateTable.Meta):  # django-tables2 does not inherit Meta by itself
+        pass
 
 
-class HourlyPercentileTable(AccessibleTable):
-    state = StateColumn()
-    hourly_p10 = FigureColumn(
-        "10th percentile", field="hourly_p10", kind=HOURLY, tiebreak=("area__name",)
-    )
-    hourly_p25 = FigureColumn(
-        "25th percentile", field="hourly_p25", kind=HOURLY, tiebreak=("area__name",)
-    )
-    hourly_median = FigureColumn(
-        "Median", field="hourly_median", kind=HOURLY, tiebreak=("area__name",)
-    )
-    hourly_p75 = FigureColumn(
-        "75th percentile", field="hourly_p75", kind=HOURLY, tiebreak=("area__name",)
-    )
-    hourly_p90 = FigureColumn(
-        "90th percentile", field="hourly_p90", kind=HOURLY, tiebreak=("area__name",)
-    )
+class HourlyPercentileTable(StateTable):
+    hourly_p10 = state_figure("10th percentile", "hourly_p10", HOURLY)
+    hourly_p25 = state_figure("25th percentile", "hourly_p25", HOURLY)
+    hourly_median = state_figure("Median", "hourly_median", HOURLY)
+    hourly_p75 = state_figure("75th percentile", "hourly_p75", HOURLY)
+    hourly_p90 = state_figure("90th percentile", "hourly_p90", HOURLY)
 
-    class Meta:
-        orderable = True
-        order_by = ("state",)
-        empty_text = "No state figures in this release."
+    class Meta(StateTable.Meta):  # django-tables2 does not inherit Meta by itself
+        pass
 
 
 class OccupationColumn(tables.Column):
