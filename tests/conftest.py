@@ -2,7 +2,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 
 # The product owner's shared folder: beside the checkout (CI's clone) or the workplace's copy.
 SHARED_DIR = next(
@@ -15,6 +17,28 @@ SHARED_DIR = next(
 )
 
 
+# The tables an import or a site-data load writes.
+WAGE_DATA_TABLES = [
+    "salaries_wageestimate",
+    "salaries_area",
+    "occupations_occupation",
+    "salaries_release",
+]
+
+
+def snapshot() -> dict:
+    """Row count and checksum of every table an import writes: equal before and after means
+    the database was left exactly as it was."""
+    with connection.cursor() as cursor:
+        return {
+            table: cursor.execute(
+                f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) "  # noqa: S608
+                f"FROM {table} t"
+            ).fetchone()
+            for table in WAGE_DATA_TABLES
+        }
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the site's data once per test session, as `make run` does.
@@ -25,6 +49,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """
     with django_db_blocker.unblock():
         call_command("load_site_data", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Cached HTML and vocabularies are keyed by the content stamp, which each test's rollback
+    rewinds: no test may see what another one cached."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ puts it back, and bad input gets a form error instead of a 500."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -11,13 +10,6 @@ from careers.cache import content_version
 from occupations.models import Certification, Occupation, Responsibility
 
 MRS = "/occupations/medical-records-specialist/"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,17 +1,8 @@
 """Compare states: 2 to 5 states side by side for one occupation and release."""
 
 import pytest
-from django.core.cache import cache
 
 TABLE = "compare"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Cached HTML is keyed by the content stamp, which each test's rollback rewinds."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -5,15 +5,6 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Cached HTML is keyed by the content stamp, which each test's rollback rewinds."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def read_csv(response):

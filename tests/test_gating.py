@@ -37,13 +37,6 @@ ALTERNATIVE_TITLES = [
 INSERT_ORDER = [3, 0, 7, 5, 1, 6, 2, 4]
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def occupation(title, soc_code=None):
     return Occupation.objects.create(
         title=title,

@@ -18,7 +18,7 @@ from careers.cache import content_version
 from occupations.models import Occupation, SocLevel
 from salaries.models import FIGURES, Area, AreaType, FigureStatus, Release, WageEstimate
 from salaries.oews import parent_code, release_year_from_filename
-from tests.conftest import SHARED_DIR
+from tests.conftest import SHARED_DIR, snapshot
 
 HEADER = [
     *("AREA", "AREA_TITLE", "AREA_TYPE", "PRIM_STATE", "NAICS", "NAICS_TITLE", "I_GROUP"),
@@ -27,7 +27,6 @@ HEADER = [
     *("H_PCT25", "H_MEDIAN", "H_PCT75", "H_PCT90", "A_PCT10", "A_PCT25", "A_MEDIAN"),
     *("A_PCT75", "A_PCT90", "ANNUAL", "HOURLY"),
 ]
-TABLES = ["salaries_wageestimate", "salaries_area", "occupations_occupation", "salaries_release"]
 YEAR = 2031
 
 AREAS = {
@@ -157,18 +156,6 @@ def import_file(path, *args) -> str:
     out = io.StringIO()
     call_command("import_oews", str(path), *args, stdout=out, stderr=io.StringIO())
     return out.getvalue()
-
-
-def snapshot() -> dict:
-    """Row count and checksum of every table an import writes."""
-    with connection.cursor() as cursor:
-        return {
-            table: cursor.execute(
-                f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) "  # noqa: S608
-                f"FROM {table} t"
-            ).fetchone()
-            for table in TABLES
-        }
 
 
 @pytest.fixture

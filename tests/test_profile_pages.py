@@ -36,14 +36,6 @@ ALTERNATIVES_IN_ORDER = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    # Cached HTML outlives each test's rolled-back transaction; never let one test see another's.
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def premium_client(client, django_user_model):
     user = django_user_model.objects.create_user("premium@example.com", "pw", plan=Plan.PREMIUM)

@@ -14,14 +14,6 @@ from salaries.profile import salary_section
 TABLE = "state-medians"
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Cached HTML is keyed by the content stamp, which each test's rollback rewinds."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def section(db):
     def render(occupation, query=""):
@@ -318,7 +310,6 @@ def test_the_section_is_cached_and_a_content_change_shows_new_figures(
 
 
 def test_cache_keys_use_normalised_values_only(section, occupation):
-    from django.core.cache import cache
 
     section(occupation)
     before = len(cache._cache)
@@ -330,7 +321,6 @@ def test_cache_keys_use_normalised_values_only(section, occupation):
 
 @pytest.mark.parametrize("states", [3, 51])
 def test_render_queries_do_not_grow_with_rows(section, wages, states, django_assert_num_queries):
-    from django.core.cache import cache
 
     occupation = wages.occupation()
     wages.state_table(occupation, wages.release(2031), states=_first_states(states))

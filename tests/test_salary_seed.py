@@ -1,7 +1,6 @@
 """The seed's state wage table, as `make run` loads it: ?release=2023 shows it exactly."""
 
 import pytest
-from django.core.cache import cache
 from django.test import RequestFactory
 
 from occupations.models import Occupation
@@ -66,14 +65,6 @@ WY | 51,360 | 24.69 | 340 |
 """
 SEED_FILE = SHARED_DIR / "seed" / "medical-records-specialist.txt"
 TABLE = "state-medians"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Cached HTML is keyed by the content stamp, which each test's rollback rewinds."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def seed_rows():

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -30,9 +29,6 @@ def search_mode(request, monkeypatch, db):
 
 @pytest.fixture
 def sample(db):
-    # The spelling vocabulary is cached per content version, which rolled-back test data
-    # does not bump: start every test from an empty cache.
-    cache.clear()
     return build_sample()
 
 

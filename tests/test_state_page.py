@@ -4,19 +4,10 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 
 from careers.cache import bump_content_version
 
 TABLE = "state-occupations"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Cached HTML is keyed by the content stamp, which each test's rollback rewinds."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from careers.cache import content_version
 from occupations.models import Occupation, SocLevel
@@ -21,23 +20,11 @@ from salaries.services import (
     load_releases,
     load_seed_table,
 )
-from tests.conftest import SHARED_DIR
+from tests.conftest import SHARED_DIR, snapshot
 
 SEED = SEED_TABLES[0]
 SEED_FILE = SHARED_DIR / "seed" / "medical-records-specialist.txt"
-TABLES = ["salaries_wageestimate", "salaries_area", "occupations_occupation", "salaries_release"]
 SEED_FIGURES = {"employment", "annual_median", "hourly_median"}
-
-
-def snapshot() -> dict:
-    with connection.cursor() as cursor:
-        return {
-            table: cursor.execute(
-                f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) "  # noqa: S608
-                f"FROM {table} t"
-            ).fetchone()
-            for table in TABLES
-        }
 
 
 def seed_rows(release_year=2023, soc_code="29-2072") -> dict[str, WageEstimate]:
