@@ -2,24 +2,34 @@
 PORT ?= 8000
 # Development defaults; production sets DEBUG=False with SECRET_KEY and ALLOWED_HOSTS (README).
 export DEBUG ?= True
-UV ?= uv
+# make needs nothing but Python 3.11+: it installs a pinned uv into .tools/ (git-ignored) the
+# first time, with pip or straight from PyPI (.ci/bootstrap_uv.py). `make UV=uv` uses yours.
+UV_VERSION := 0.13.9
+UV_HOME := .tools/uv-$(UV_VERSION)
+UV ?= $(UV_HOME)/bin/uv
+PYTHON ?= python3
+# The bootstrapped uv is a file make can build; a uv of your own is just used.
+UV_DEP := $(filter $(UV_HOME)/bin/uv,$(UV))
 MANAGE = $(UV) run --frozen python manage.py
 
 .PHONY: run test install migrate load serve serve-prod check lint format
 
 run: install migrate load serve
 
-install:
+$(UV_HOME)/bin/uv:
+	$(PYTHON) .ci/bootstrap_uv.py $(UV_VERSION) $(UV_HOME)
+
+install: $(UV_DEP)
 	$(UV) sync --frozen
 
-migrate:
+migrate: $(UV_DEP)
 	$(UV) run --frozen python -m careers.dbsetup
 	$(MANAGE) migrate --noinput
 
-load:
+load: $(UV_DEP)
 	$(MANAGE) load_site_data
 
-serve:
+serve: $(UV_DEP)
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # A production-like server in one command (docs/production.md): DEBUG off, the deploy checks,
@@ -37,15 +47,15 @@ serve-prod: install
 	$(MANAGE) check --deploy --fail-level WARNING && \
 	exec $(UV) run --frozen gunicorn careers.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS)
 
-check:
+check: $(UV_DEP)
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 
-lint:
+lint: $(UV_DEP)
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 
-format:
+format: $(UV_DEP)
 	$(UV) run --frozen ruff check --fix .
 	$(UV) run --frozen ruff format .
 
