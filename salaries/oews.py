@@ -26,10 +26,10 @@ from zipfile import BadZipFile
 import psycopg
 from django.db import DataError, connection, models, transaction
 from django.db.models import F
-from django.utils.text import slugify
 
 from careers.cache import bump_content_version
 from occupations.models import Occupation, SocLevel
+from occupations.slugs import unique_slug
 from salaries.models import FIGURES, Area, AreaType, FigureStatus, Release, WageEstimate
 
 STAGING = "oews_staging"
@@ -786,19 +786,6 @@ def parent_code(code: str, level: str, levels: dict[str, str]) -> str | None:
     return None
 
 
-def _unique_slug(title: str, code: str, used: set[str]) -> str:
-    base = slugify(title)[:190] or code
-    slug = base
-    if slug in used:
-        slug = f"{base}-{code}"
-    suffix = 2
-    while slug in used:
-        slug = f"{base}-{code}-{suffix}"
-        suffix += 1
-    used.add(slug)
-    return slug
-
-
 def _upsert_occupations(cursor, occupations: dict[str, tuple]) -> tuple[int, int]:
     """Create the SOC occupations and groups the file introduces; bring the BLS title, level
     and group of the others up to date. A written profile keeps its own title and slug."""
@@ -810,7 +797,7 @@ def _upsert_occupations(cursor, occupations: dict[str, tuple]) -> tuple[int, int
             title=title,
             bls_title=title,
             level=level,
-            slug=_unique_slug(title, code, used_slugs),
+            slug=unique_slug(title, code, used_slugs),
         )
         # Detailed occupations first: when a group shares its title (41-2010 and 41-2011,
         # Cashiers), the occupation people look for gets the plain slug.

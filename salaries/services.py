@@ -16,10 +16,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils.text import slugify
 
 from careers.cache import bump_content_version
 from occupations.models import Occupation, SocLevel
+from occupations.slugs import unique_slug
 from salaries import oews
 from salaries.models import FIGURES, Area, AreaType, FigureStatus, Release, WageEstimate
 
@@ -193,14 +193,12 @@ def _soc_occupation(*, soc_code: str, bls_title: str) -> tuple[Occupation, bool]
     occupation = Occupation.objects.filter(soc_code=soc_code).first()
     if occupation:
         return occupation, False
-    slug = slugify(bls_title)
-    if Occupation.objects.filter(slug=slug).exists():
-        slug = f"{slug}-{soc_code}"
+    used = set(Occupation.objects.values_list("slug", flat=True))
     occupation = Occupation(
         soc_code=soc_code,
         title=bls_title,
         bls_title=bls_title,
-        slug=slug,
+        slug=unique_slug(bls_title, soc_code, used),
         level=SocLevel.DETAILED,
     )
     occupation.full_clean()
