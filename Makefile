@@ -22,8 +22,8 @@ $(UV_HOME)/bin/uv:
 install: $(UV_DEP)
 	$(UV) sync --frozen
 
+# manage.py finds the database itself: DATABASE_URL, or an embedded PostgreSQL it starts.
 migrate: $(UV_DEP)
-	$(UV) run --frozen python -m careers.dbsetup
 	$(MANAGE) migrate --noinput
 
 load: $(UV_DEP)
@@ -40,7 +40,6 @@ serve-prod: export DEBUG := False
 serve-prod: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
 serve-prod: install
 	export SECRET_KEY="$${SECRET_KEY:-$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')}" && \
-	$(UV) run --frozen python -m careers.dbsetup && \
 	$(MANAGE) migrate --noinput && \
 	$(MANAGE) load_site_data && \
 	$(MANAGE) collectstatic --noinput -v0 && \
@@ -59,5 +58,6 @@ format: $(UV_DEP)
 	$(UV) run --frozen ruff check --fix .
 	$(UV) run --frozen ruff format .
 
+# pytest reads settings directly, so the database URL is worked out first (careers/dbsetup.py).
 test: install check lint
-	$(UV) run --frozen pytest $(PYTEST_ARGS)
+	DATABASE_URL="$$($(UV) run --frozen python -m careers.dbsetup)" $(UV) run --frozen pytest $(PYTEST_ARGS)

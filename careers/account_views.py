@@ -15,9 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from careers import services
 from careers.forms import LoginForm, SignupForm, UpgradeRequestForm
-from careers.gating import pricing_cards
 from careers.models import PlanOffer, UpgradeRequest, UpgradeStatus
-from careers.plans import viewer_plan
+from careers.plans import pricing_cards, viewer_plan
 from careers.throttling import client_ip
 
 

@@ -19,7 +19,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from careers.gating import plan_rank
 from careers.models import (
     PasswordResetRequest,
     Plan,
@@ -28,6 +27,7 @@ from careers.models import (
     UpgradeStatus,
     User,
 )
+from careers.plans import plan_rank
 
 
 def _locked(user) -> User:

@@ -1,7 +1,7 @@
 """Settings for the career explorer: one file, read from the environment, failing loudly.
 
 Environment variables: DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CSRF_TRUSTED_ORIGINS,
-CONTENT_STAMP_TTL, TRUSTED_PROXY_COUNT, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, EMAIL_HOST,
+TRUSTED_PROXY_COUNT, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, EMAIL_HOST,
 EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL, LOG_LEVEL.
 """
 
@@ -31,17 +31,6 @@ def envint(name: str, default: str) -> int:
         raise ImproperlyConfigured(
             f"Unexpected value {name}={value!r}, use a whole number"
         ) from None
-
-
-def envfloat(name: str, default: str) -> float:
-    value = os.getenv(name, default)
-    try:
-        number = float(value)
-    except ValueError:
-        number = -1.0
-    if not 0 <= number < 3600:
-        raise ImproperlyConfigured(f"Unexpected value {name}={value!r}, use seconds from 0 to 3600")
-    return number
 
 
 def envlist(name: str, default: str = "") -> list[str]:
@@ -121,25 +110,19 @@ TEMPLATES = [
     },
 ]
 
-if os.getenv("DATABASE_URL"):
-    DATABASES = {
-        "default": dj_database_url.parse(
-            os.environ["DATABASE_URL"], conn_max_age=600, conn_health_checks=True
-        )
-    }
-    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
-else:
-    from careers.embedded_db import database_settings
-
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.postgresql",
-            "CONN_MAX_AGE": 600,
-            "CONN_HEALTH_CHECKS": True,
-            **database_settings(BASE_DIR / ".pgdata"),
-        }
-    }
+# manage.py, careers/wsgi.py and the Makefile set DATABASE_URL before settings are read: to the
+# embedded PostgreSQL when none is given (careers/dbsetup.py). Settings only read it.
+DATABASE_URL = os.getenv("DATABASE_URL", "")
+if not DATABASE_URL:
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set. Run through `make` or manage.py, which start an embedded "
+        "PostgreSQL when you have none, or set DATABASE_URL=postgres://user@host:port/name."
+    )
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)
+}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
 # A dropped connection must fail fast so that /healthz and the 503 page answer quickly.
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
 
@@ -201,10 +184,6 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
-
-# Seconds a worker may reuse the content stamp before asking the database again (careers.cache):
-# edits made through another worker show within this time. 0 under DEBUG and in tests.
-CONTENT_STAMP_TTL = envfloat("CONTENT_STAMP_TTL", "0" if DEBUG else "1")
 
 DJANGO_TABLES2_TEMPLATE = "includes/table.html"
 

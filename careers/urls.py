@@ -1,15 +1,18 @@
+"""The site's URLs: the one module that may import every layer (docs/architecture.md)."""
+
 from django.contrib import admin
 from django.urls import include, path
 
 from careers import views
-from occupations import search
+from careers.pages import views as pages
+from careers.pages.urls import occupation_patterns, search_patterns
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", pages.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
-    path("search/", search.search_view, name="search"),
-    path("occupations/", include("occupations.urls")),
+    path("search/", include(search_patterns)),
+    path("occupations/", include(occupation_patterns)),
     path("", include("salaries.urls")),
     path("", include("careers.account_urls")),
     path("admin/", admin.site.urls),

@@ -1,23 +1,10 @@
+"""Views of the kernel that know nothing of occupations or wages: health, robots.txt, errors."""
+
 from django.db import connection
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
-
-from occupations.models import Occupation
-
-
-def home(request):
-    profiles = list(
-        Occupation.objects.with_profile()
-        .annotate(alternative_count=Count("alternatives"))
-        .order_by("title")
-    )
-    # The fullest profile leads: the one that points readers to the most alternatives.
-    featured = max(profiles, key=lambda p: p.alternative_count, default=None)
-    others = [profile for profile in profiles if profile is not featured]
-    return render(request, "home.html", {"featured": featured, "profiles": others})
 
 
 @never_cache

@@ -1,9 +1,9 @@
 """Admin for occupations: staff write and correct the profiles here.
 
-Every save, delete and history revert bumps the content stamp, so the site shows the change on the
-next request instead of serving cached HTML. Each profile's history lists the edits to its own
-fields and, below them, the edits to its lists (responsibilities, skills ...); every item's own
-history page can revert it.
+Every save, delete and history revert shows on the site on the next request: the database bumps
+the content version on any write to these tables (careers.triggers). Each profile's history
+lists the edits to its own fields and, below them, the edits to its lists (responsibilities,
+skills ...); every item's own history page can revert it.
 """
 
 from operator import attrgetter
@@ -14,7 +14,6 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from careers.cache import bump_content_version
 from occupations.models import (
     AlternateTitle,
     Alternative,
@@ -38,26 +37,6 @@ LIST_MODELS = [
 HISTORY_TYPES = {"+": "Added", "~": "Changed", "-": "Deleted"}
 LIST_CHANGES_SHOWN = 100
 SHARE_FIELDS = ["shared_tasks", "shared_knowledge", "shared_environment"]
-
-
-class BumpsContentVersion:
-    """Admin writes change what the pages show: retire the cached HTML at once."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        bump_content_version()
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        bump_content_version()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        bump_content_version()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        bump_content_version()
 
 
 class OccupationForm(forms.ModelForm):
@@ -171,7 +150,7 @@ class AlternativeInline(admin.StackedInline):
 
 
 @admin.register(Occupation)
-class OccupationAdmin(BumpsContentVersion, SimpleHistoryAdmin):
+class OccupationAdmin(SimpleHistoryAdmin):
     form = OccupationForm
     list_display = ["title", "soc_code", "level", "has_profile", "updated_at"]
     list_filter = ["has_profile", "level"]
@@ -246,7 +225,7 @@ def list_changes(occupation_id) -> list[dict]:
     return changes
 
 
-class ListItemAdmin(BumpsContentVersion, SimpleHistoryAdmin):
+class ListItemAdmin(SimpleHistoryAdmin):
     """A profile's list items are edited inline on the profile; these admins exist for their
     history pages, where a single item can be reverted, so they stay off the admin index."""
 
@@ -292,7 +271,7 @@ class AlternativeAdmin(ListItemAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(BumpsContentVersion, SimpleHistoryAdmin):
+class CertificationAdmin(SimpleHistoryAdmin):
     list_display = ["abbreviation", "name", "issuing_body"]
     search_fields = ["abbreviation", "name", "issuing_body"]
     ordering = ["abbreviation"]

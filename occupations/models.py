@@ -24,12 +24,6 @@ class OccupationQuerySet(models.QuerySet):
         """Written profiles only."""
         return self.filter(has_profile=True)
 
-    def soc(self):
-        return self.exclude(soc_code=None)
-
-    def detailed(self):
-        return self.filter(level=SocLevel.DETAILED)
-
     def major_groups(self):
         return self.filter(level=SocLevel.MAJOR).order_by("soc_code")
 
@@ -43,48 +37,6 @@ class OccupationQuerySet(models.QuerySet):
         parent links say.
         """
         return self.filter(soc_code__startswith=code.rstrip("0"))
-
-    def with_us_wages(self):
-        """Annotate the newest release's U.S. figures (us_median, us_employment, ...) in one join.
-
-        us_median_low/us_median_high bound the median for filters and sorting: a top-coded
-        median (BLS "#") is at least the top code but has no known upper bound.
-        """
-        from salaries.models import Area, AreaType, FigureStatus, Release
-
-        # BLS shows annual wages at or above $239,200 as "#" (releases from May 2023 on).
-        top_code = 239_200
-        newest = Release.objects.order_by("-year").values("pk")[:1]
-        national = Area.objects.filter(type=AreaType.NATIONAL).order_by("pk").values("pk")[:1]
-        top_coded = Q(us_wage__annual_median_status=FigureStatus.TOP_CODED)
-        return self.annotate(
-            us_wage=models.FilteredRelation(
-                "wage_estimates",
-                condition=Q(
-                    wage_estimates__release=models.Subquery(newest),
-                    wage_estimates__area=models.Subquery(national),
-                ),
-            ),
-        ).annotate(
-            us_median=models.F("us_wage__annual_median"),
-            us_median_status=models.F("us_wage__annual_median_status"),
-            us_hourly_median=models.F("us_wage__hourly_median"),
-            us_hourly_median_status=models.F("us_wage__hourly_median_status"),
-            us_annual_only=models.F("us_wage__annual_only"),
-            us_hourly_only=models.F("us_wage__hourly_only"),
-            us_employment=models.F("us_wage__employment"),
-            us_employment_status=models.F("us_wage__employment_status"),
-            us_median_low=models.Case(
-                models.When(top_coded, then=models.Value(top_code)),
-                default=models.F("us_wage__annual_median"),
-                output_field=models.IntegerField(),
-            ),
-            us_median_high=models.Case(
-                models.When(top_coded, then=models.Value(None)),
-                default=models.F("us_wage__annual_median"),
-                output_field=models.IntegerField(),
-            ),
-        )
 
     def with_occupation_count(self):
         """Annotate SOC groups with how many detailed occupations they hold (`occupation_count`)."""
@@ -107,8 +59,8 @@ class OccupationQuerySet(models.QuerySet):
     def for_profile_page(self):
         """Everything a profile's body shows, in a fixed number of queries.
 
-        The alternatives are only counted here: which of them a viewer may see depends on the
-        plan (careers.gating), and the body is cached for every plan alike.
+        The alternatives are only known to exist here: which of them a viewer may see depends
+        on the plan, and careers.pages.alternatives fetches only those.
         """
         has_alternatives = models.Exists(Alternative.objects.filter(occupation=OuterRef("pk")))
         return (

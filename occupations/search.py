@@ -19,31 +19,30 @@ How a query is answered, in one SQL statement (plus a cached vocabulary look-up)
    resembles and the titles suggested when nothing matched.
 4. Candidates are scored (SOC code > exact title > every word matched > weighted rank >
    similarity), SOC groups count for less than detailed occupations, and a page of 20 comes
-   back with why each matched and the newest release's U.S. wage figures, in the same query.
-   The statement is prepared once per connection (see fetch()).
+   back with why each matched, and any columns the caller adds (the search page adds the
+   newest release's U.S. wage figures from salaries.queries), in the same statement. The
+   statement is prepared once per connection (see fetch()).
 
-The number of queries is the same for any number of results: the content version (for the
-cache keys) and the search itself; when nothing matched, one more for suggestions.
+The number of queries is the same for any number of results: the search itself; when nothing
+matched, one more for suggestions. The caller passes the content version it read for the
+request (careers.cache), under which the vocabulary and titles are cached.
 """
 
 import bisect
 import difflib
+import functools
 import hashlib
 import re
 import unicodedata
 import weakref
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db import connection
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.http import urlencode
 
-from careers.cache import TIMEOUT, content_version
-from occupations.models import Occupation, SocLevel
-from occupations.tables import wage_figure
+from careers.cache import cached
+from occupations.models import AlternateTitle, Certification, Occupation, SocLevel
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
@@ -150,8 +149,6 @@ class Vocabulary:
 
 
 def load_vocabulary() -> Vocabulary:
-    from occupations.models import AlternateTitle, Certification
-
     texts = [
         f"{title} {bls_title} {summary}"
         for title, bls_title, summary in Occupation.objects.exclude(
@@ -166,7 +163,7 @@ def load_vocabulary() -> Vocabulary:
 
 
 def vocabulary(version: int) -> Vocabulary:
-    return cache.get_or_set(f"search:vocabulary:{version}", load_vocabulary, TIMEOUT)
+    return cached("search:vocabulary", version=version, compute=load_vocabulary)
 
 
 def is_known(word: str, vocab: Vocabulary) -> bool:
@@ -184,58 +181,48 @@ class Spelling:
 
 
 def check_spelling(words, version: int) -> Spelling:
-    """Find the words that are not in the vocabulary and close words for them.
-
-    The answer for each word is cached, so the vocabulary is only read for words not seen since
-    the content last changed.
-    """
+    """Find the words that are not in the vocabulary and close words for them."""
     checked = [w for w in words if len(w) > 2 and not w.isdigit() and w not in STOP_WORDS]
-    keys = {w: f"search:spelling:{version}:{w}" for w in checked}
-    cached = cache.get_many(keys.values())
     unknown, alternatives = [], {}
-    vocab = None
+    vocab = vocabulary(version) if checked else None
     for word in checked:
-        answer = cached.get(keys[word])
-        if answer is None:
-            vocab = vocab or vocabulary(version)
-            if is_known(word, vocab):
-                answer = (True, [])
-            else:
-                close = difflib.get_close_matches(
-                    word, vocab.spelling_words, n=3, cutoff=SPELLING_CUTOFF
-                )
-                answer = (False, close)
-            cache.set(keys[word], answer, TIMEOUT)
-        known, close = answer
-        if not known:
-            unknown.append(word)
+        if is_known(word, vocab):
+            continue
+        unknown.append(word)
+        close = close_words(word, version)
         if close:
-            alternatives[word] = close
+            alternatives[word] = list(close)
     return Spelling(tuple(unknown), alternatives)
+
+
+# Bounded and per process: the words come from visitors, so their answers must not go to the
+# shared cache, where anybody typing random words could push pages out.
+@functools.lru_cache(maxsize=2048)
+def close_words(word: str, version: int) -> tuple[str, ...]:
+    """Words of the vocabulary close to a word it does not know ("medcal" -> "medical")."""
+    spelling = vocabulary(version).spelling_words
+    return tuple(difflib.get_close_matches(word, spelling, n=3, cutoff=SPELLING_CUTOFF))
+
+
+def _load_suggestion_titles() -> tuple["Suggestion", ...]:
+    titles = [
+        Suggestion(title, result_url(slug, code, level))
+        for title, slug, code, level in Occupation.objects.exclude(
+            level=SocLevel.TOTAL
+        ).values_list("title", "slug", "soc_code", "level")
+    ]
+    titles += [
+        Suggestion(title, result_url(slug, code, level))
+        for title, slug, code, level in AlternateTitle.objects.values_list(
+            "title", "occupation__slug", "occupation__soc_code", "occupation__level"
+        )
+    ]
+    return tuple(titles)
 
 
 def suggestion_titles(version: int) -> tuple["Suggestion", ...]:
     """Titles and alternate titles with their links, for difflib suggestions without pg_trgm."""
-    from occupations.models import AlternateTitle
-
-    key = f"search:titles:{version}"
-    found = cache.get(key)
-    if found is None:
-        titles = [
-            Suggestion(title, result_url(slug, code, level))
-            for title, slug, code, level in Occupation.objects.exclude(
-                level=SocLevel.TOTAL
-            ).values_list("title", "slug", "soc_code", "level")
-        ]
-        titles += [
-            Suggestion(title, result_url(slug, code, level))
-            for title, slug, code, level in AlternateTitle.objects.values_list(
-                "title", "occupation__slug", "occupation__soc_code", "occupation__level"
-            )
-        ]
-        found = tuple(titles)
-        cache.set(key, found, TIMEOUT)
-    return found
+    return cached("search:titles", version=version, compute=_load_suggestion_titles)
 
 
 def tsquery(words, alternatives, *, operator: str, prefix_last: bool) -> str:
@@ -281,9 +268,9 @@ class SearchResult:
     has_profile: bool
     reasons: list[str]
     snippet: list[SnippetPart]
-    median: object = None
-    employment: object = None
     score: float = 0.0
+    # The columns the caller added to the statement (see search()), by name.
+    columns: dict = field(default_factory=dict)
 
     @property
     def snippet_html(self):
@@ -311,7 +298,6 @@ class SearchOutcome:
     query: ParsedQuery
     results: list[SearchResult] = field(default_factory=list)
     total: int = 0
-    release_name: str = ""
     corrections: dict[str, list[str]] = field(default_factory=dict)
     suggestions: list[Suggestion] = field(default_factory=list)
     page: int = 1
@@ -352,15 +338,26 @@ def split_highlights(text: str) -> list[SnippetPart]:
     return parts
 
 
-def search_sql(*, trigram: bool, trigram_words: int, code: bool) -> str:
+# The columns the statement itself returns; any other column of a row is the caller's.
+ENGINE_COLUMNS = frozenset(
+    {"title", "slug", "soc_code", "level", "has_profile", "score", "total", "code_exact"}
+    | {"code_prefix", "title_hit", "summary_hit", "typed_titles", "fuzzy_titles", "all_titles"}
+    | {"typed_certs", "similar_label", "summary_html"}
+)
+
+
+def search_sql(*, trigram: bool, trigram_words: int, code: bool, columns=None) -> str:
     """The one statement that finds, scores and describes a page of the best matches.
 
     Each kind of match is found on its own index and scored on its own row (`hits`); the rows
     are added up per occupation (`scored`), ranked, and only the page shown is described (which
     alternate titles and certifications matched, the summary with highlights, the wages).
 
-    Only constants of this module go into the text (hence the S608 exemptions below); every
-    value that comes from the query is a bound parameter.
+    `columns` (with `select` and `join`, e.g. salaries.queries.us_wage_columns("p")) adds
+    columns to every row, joined on the page's occupations (alias p).
+
+    Only constants go into the text (this module's, and the caller's columns; hence the S608
+    exemptions below); every value that comes from the query is a bound parameter.
     """
     rank = "ts_rank('{0.1, 0.2, 0.4, 1.0}', %s, q.any_q, 1)"
     alternate = f"setweight({ALTERNATE_TITLE_DOCUMENT}, 'B')"
@@ -416,6 +413,8 @@ def search_sql(*, trigram: bool, trigram_words: int, code: bool) -> str:
     else:
         best = "LEFT JOIN LATERAL (SELECT NULL::text AS label) best ON true"
     union = "\n        UNION ALL ".join(hits)
+    extra_select = f", {columns.select}" if columns else ""
+    extra_join = columns.join if columns else ""
     headline = f"HighlightAll=true, StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_STOP}"
     return f"""
     WITH q AS MATERIALIZED (
@@ -466,10 +465,8 @@ def search_sql(*, trigram: bool, trigram_words: int, code: bool) -> str:
            alts.typed_titles, alts.fuzzy_titles, alts.all_titles, certs.typed_certs,
            best.label AS similar_label,
            CASE WHEN p.summary <> ''
-                THEN ts_headline('english', p.summary, q.any_q, '{headline}') END AS summary_html,
-           w.annual_median, w.annual_median_status, w.hourly_median, w.hourly_median_status,
-           w.employment, w.employment_status, w.annual_only, w.hourly_only,
-           r.name AS release_name
+                THEN ts_headline('english', p.summary, q.any_q, '{headline}') END AS summary_html
+           {extra_select}
     FROM page p
     CROSS JOIN q
     LEFT JOIN LATERAL (
@@ -489,10 +486,7 @@ def search_sql(*, trigram: bool, trigram_words: int, code: bool) -> str:
         WHERE oc.occupation_id = p.id
     ) certs ON true
     {best}
-    LEFT JOIN salaries_release r ON r.id = (
-        SELECT id FROM salaries_release ORDER BY year DESC LIMIT 1)
-    LEFT JOIN salaries_wageestimate w ON w.occupation_id = p.id AND w.release_id = r.id
-        AND w.area_id = (SELECT id FROM salaries_area WHERE type = 'national' ORDER BY id LIMIT 1)
+    {extra_join}
     ORDER BY p.score DESC, p.soc_code NULLS FIRST, p.title
     """  # noqa: S608
 
@@ -599,15 +593,17 @@ def fetch(sql: str, params: dict) -> list[dict]:
         return [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
 
 
-def search(raw_query: str, page: int = 1) -> SearchOutcome:
-    """The page-th PAGE_SIZE best matches of a query (pages beyond MAX_PAGES show the last)."""
+def search(raw_query: str, page: int = 1, *, version: int, columns=None) -> SearchOutcome:
+    """The page-th PAGE_SIZE best matches of a query (pages beyond MAX_PAGES show the last).
+
+    `columns` adds columns to each result row (see search_sql); each result keeps them, by
+    name, in `columns`."""
     text = clean_query(raw_query)
     parsed = parse_query(text)
     page = min(max(page, 1), MAX_PAGES)
     outcome = SearchOutcome(parsed, page=page)
     if not parsed.words and not parsed.code and not parsed.code_prefix:
         return outcome
-    version = content_version()
     spelling = check_spelling(parsed.words, version)
     corrections = spelling.alternatives
     trigram = trigram_available()
@@ -632,6 +628,7 @@ def search(raw_query: str, page: int = 1) -> SearchOutcome:
         trigram=trigram,
         trigram_words=len(trigram_words),
         code=bool(parsed.code or parsed.code_prefix),
+        columns=columns,
     )
     if parsed.code:
         params["code_like"] = parsed.code
@@ -643,7 +640,6 @@ def search(raw_query: str, page: int = 1) -> SearchOutcome:
     outcome.corrections = corrections
     for row in rows:
         outcome.total = row["total"]
-        outcome.release_name = row["release_name"] or ""
         outcome.results.append(
             SearchResult(
                 title=row["title"],
@@ -653,36 +649,10 @@ def search(raw_query: str, page: int = 1) -> SearchOutcome:
                 has_profile=row["has_profile"],
                 reasons=describe(row, parsed, corrections),
                 snippet=split_highlights(row["summary_html"]) if row["summary_html"] else [],
-                median=wage_figure(row) if row["annual_median_status"] is not None else None,
-                employment=row["employment"],
                 score=float(row["score"]),
+                columns={name: row[name] for name in row if name not in ENGINE_COLUMNS},
             )
         )
     if not rows:
         outcome.suggestions = suggestions_for(parsed, version, trigram)
     return outcome
-
-
-# --- The view ---------------------------------------------------------------------------------
-
-
-def search_view(request):
-    try:
-        page = int(request.GET.get("page", "1"))
-    except ValueError:
-        page = 1
-    outcome = search(request.GET.get("q", ""), page)
-    base = f"{reverse('search')}?{urlencode({'q': outcome.query.text})}"
-    return render(
-        request,
-        "occupations/search.html",
-        {
-            "query": outcome.query.text,
-            "outcome": outcome,
-            "previous_url": f"{base}&page={outcome.page - 1}" if outcome.page > 1 else "",
-            "next_url": (
-                f"{base}&page={outcome.page + 1}" if outcome.page < outcome.num_pages else ""
-            ),
-            "examples": ["medical coder", "RHIT", "29-2072", "registered nurse", "electrician"],
-        },
-    )

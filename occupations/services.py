@@ -21,7 +21,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from careers.cache import bump_content_version
 from occupations.models import (
     AlternateTitle,
     Alternative,
@@ -142,8 +141,6 @@ def load_profiles(
             certification_by_abbreviation,
             result,
         )
-    if result.changed:
-        bump_content_version()
     return result
 
 

@@ -2,15 +2,13 @@
 
 Figures and areas come from BLS's files through `manage.py import_oews`, so staff see them but do
 not edit them here: a hand-edited figure would be overwritten by the next import and would no
-longer be BLS's. Releases are editable (name, dates, citation), and every change to one bumps its
-data version and the content stamp so that pages show it at once.
+longer be BLS's. Releases are editable (name, dates, citation); pages show a change on the next
+request (the database bumps the content version on every write, careers.triggers).
 """
 
 from django.contrib import admin
-from django.db.models import F
 from django.utils.html import format_html
 
-from careers.cache import bump_content_version
 from salaries.models import FIGURES, Area, FigureStatus, Release, WageEstimate
 
 
@@ -42,9 +40,9 @@ class AreaAdmin(ReadOnlyAdmin):
 
 @admin.register(Release)
 class ReleaseAdmin(admin.ModelAdmin):
-    list_display = ["name", "year", "bls_code", "reference_period", "published_on", "data_version"]
+    list_display = ["name", "year", "bls_code", "reference_period", "published_on"]
     search_fields = ["name", "bls_code", "citation"]
-    readonly_fields = ["data_version", "updated_at"]
+    readonly_fields = ["updated_at"]
     fields = [
         "year",
         "name",
@@ -53,7 +51,6 @@ class ReleaseAdmin(admin.ModelAdmin):
         "reference_period",
         "published_on",
         "citation",
-        "data_version",
         "updated_at",
     ]
 
@@ -64,11 +61,6 @@ class ReleaseAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Deleting a release deletes every estimate in it; that is a database job, not a click.
         return False
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        Release.objects.filter(pk=obj.pk).update(data_version=F("data_version") + 1)
-        bump_content_version()
 
 
 def _figure(field: str, description: str):

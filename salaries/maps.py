@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from salaries.templatetags.salary_figures import Figure, format_number, top_code
+from salaries.figures import Figure, format_number, top_code
 
 # (column, row) of each tile: the layout news graphics use, roughly where each state lies.
 TILES = {

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -64,6 +66,20 @@ class ReleaseQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-year")
 
+    def with_national_figures(self):
+        """Releases that hold U.S.-wide estimates. A release row can exist before its figures
+        are imported (an operator may add it first); comparing against it would show "No BLS
+        estimate" everywhere, so pages that need "the newest release" use only these."""
+        national = WageEstimate.objects.filter(
+            release=models.OuterRef("pk"), area__type=AreaType.NATIONAL
+        )
+        return self.filter(models.Exists(national))
+
+    def newest_with_figures(self):
+        """The newest release with U.S.-wide figures, or None: the site's one "newest release"
+        (salaries.queries.NEWEST_RELEASE_SQL says the same in SQL)."""
+        return self.with_national_figures().newest_first().only("pk", "year", "name").first()
+
 
 class Release(models.Model):
     """One publication of wage estimates, such as BLS OEWS May 2025."""
@@ -80,8 +96,6 @@ class Release(models.Model):
     reference_period = models.DateField(help_text="The month the estimates describe.")
     published_on = models.DateField(null=True, blank=True)
     citation = models.TextField()
-    # Bumped by every import so that cached tables built from the old figures are not served.
-    data_version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ReleaseQuerySet.as_manager()
@@ -99,13 +113,23 @@ class Release(models.Model):
         return (self.year,)
 
 
+# BLS top-codes wages from May 2023 on: it publishes "#" for wages at or above these amounts.
+# The one place the figures are written; salaries.figures words them for readers.
+TOP_CODE_HOURLY = Decimal("115.00")
+TOP_CODE_ANNUAL = 239_200
+
+
 class FigureStatus(models.TextChoices):
     """The status of one published figure. The values are BLS's own markers where BLS has one."""
 
     AVAILABLE = "", "Available"
     NOT_AVAILABLE = "*", "Wage estimate not available"
     EMPLOYMENT_NOT_AVAILABLE = "**", "Employment estimate not available"
-    TOP_CODED = "#", "At or above the top of BLS's wage range ($115.00 an hour, $239,200 a year)"
+    TOP_CODED = (
+        "#",
+        f"At or above the top of BLS's wage range (${TOP_CODE_HOURLY} an hour, "
+        f"${TOP_CODE_ANNUAL:,} a year)",
+    )
     NOT_APPLICABLE = "-", "Not applicable"
     NOT_IN_SOURCE = "?", "Not published in this release's source"
 
@@ -152,9 +176,6 @@ def _value_matches_status(field):
 
 
 class WageEstimateQuerySet(models.QuerySet):
-    def for_release(self, release):
-        return self.filter(release=release)
-
     def state_table(self, *, occupation, release):
         """The rows of an occupation's state salary table: 50 states and DC."""
         return self.filter(
@@ -163,6 +184,26 @@ class WageEstimateQuerySet(models.QuerySet):
 
     def national(self):
         return self.filter(area__type=AreaType.NATIONAL)
+
+    def national_medians(self, occupation_ids, release) -> dict:
+        """{occupation id: the U.S. median figures} in `release`, one query; occupations BLS
+        has no U.S. estimate for are left out."""
+        if release is None:
+            return {}
+        return {
+            row.occupation_id: row
+            for row in self.national()
+            .filter(release=release, occupation_id__in=list(occupation_ids))
+            .only(
+                "occupation_id",
+                "annual_median",
+                "annual_median_status",
+                "hourly_median",
+                "hourly_median_status",
+                "annual_only",
+                "hourly_only",
+            )
+        }
 
 
 class WageEstimate(models.Model):

@@ -25,9 +25,7 @@ from zipfile import BadZipFile
 
 import psycopg
 from django.db import DataError, connection, models, transaction
-from django.db.models import F
 
-from careers.cache import bump_content_version
 from occupations.models import Occupation, SocLevel
 from occupations.slugs import unique_slug
 from salaries.models import FIGURES, Area, AreaType, FigureStatus, Release, WageEstimate
@@ -76,7 +74,7 @@ class Column:
 
 
 @dataclass(frozen=True)
-class Figure:
+class FigureSpec:
     """A figure column: a number that fits its WageEstimate field exactly, or a BLS marker."""
 
     field: str
@@ -87,7 +85,7 @@ class Figure:
     places: int  # digits after it
 
     @classmethod
-    def of(cls, field_name: str, bls_name: str) -> "Figure":
+    def of(cls, field_name: str, bls_name: str) -> "FigureSpec":
         field = WageEstimate._meta.get_field(field_name)
         markers = tuple(FIGURE_MARKERS.get(bls_name, WAGE_MARKERS))
         if isinstance(field, models.DecimalField):
@@ -200,7 +198,7 @@ FLAG_COLUMNS = [
     Column("ANNUAL", re.compile(r"TRUE|", re.I), "TRUE or empty"),
     Column("HOURLY", re.compile(r"TRUE|", re.I), "TRUE or empty"),
 ]
-FIGURE_COLUMNS = [Figure.of(field, bls) for field, bls in FIGURES]
+FIGURE_COLUMNS = [FigureSpec.of(field, bls) for field, bls in FIGURES]
 REQUIRED = [*AREA_COLUMNS, *OCCUPATION_COLUMNS, *FIGURE_COLUMNS, *FLAG_COLUMNS]
 
 
@@ -292,9 +290,6 @@ def import_oews(
         progress(f"Writing {result.imported:,} wage rows")
         result.inserted, result.updated = _upsert_estimates(cursor, release)
         cursor.execute(f"DROP TABLE {STAGING}, {TYPED}")
-        if result.changed:
-            Release.objects.filter(pk=release.pk).update(data_version=F("data_version") + 1)
-            bump_content_version()
     result.seconds = time.monotonic() - started
     return result
 
@@ -884,15 +879,3 @@ def _upsert_estimates(cursor, release) -> tuple[int, int]:
     """  # noqa: S608
     with _hash_joins(cursor):
         return cursor.execute(sql, {"release": release.pk}).fetchone()
-
-
-def read_rows(path: Path | str) -> Iterator[dict[str, str]]:
-    """The rows of a BLS CSV (or .csv.gz) file as dicts keyed by upper-cased column name; for
-    tests and checks that compare the database with the file."""
-    path = Path(path)
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rt", newline="", encoding="utf-8-sig") as stream:
-        reader = csv.reader(stream)
-        header = [name.strip().upper() for name in next(reader)]
-        for row in reader:
-            yield dict(zip(header, row, strict=True))

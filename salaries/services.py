@@ -15,9 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 
-from careers.cache import bump_content_version
 from occupations.models import Occupation, SocLevel
 from occupations.slugs import unique_slug
 from salaries import oews
@@ -97,7 +95,7 @@ def _read_fixture(path: Path, model, fields: list[str]) -> list[dict]:
 
 def _upsert_by(model, key: str, entries: list[dict]) -> int:
     """Create or update `model` rows matched on `key`, writing only rows that differ; only the
-    fields the fixture gives are touched (an import's Release.data_version survives)."""
+    fields the fixture gives are touched."""
     existing = {
         getattr(obj, key): obj
         for obj in model.objects.filter(**{f"{key}__in": [e["values"][key] for e in entries]})
@@ -251,8 +249,6 @@ def load_seed_table(seed: SeedTable) -> int:
             ) from None
         estimate.save()
         changed += 1
-    if changed:
-        Release.objects.filter(pk=release.pk).update(data_version=F("data_version") + 1)
     return changed + created
 
 
@@ -292,8 +288,4 @@ def load_wage_data(*, progress=oews._silent) -> WageDataResult:
     result.bls = oews.import_oews(
         path=BLS_FILE, release=Release.objects.get(year=year), progress=progress
     )
-    # The BLS import bumps the stamp itself when it changed something; the steps before it
-    # have no stamp of their own.
-    if (result.areas or result.releases or result.seed_rows) and not result.bls.changed:
-        bump_content_version()
     return result

@@ -1,28 +1,18 @@
-"""Salary tables: one django-tables2 Table per listing, rendered by templates/includes/table.html.
+"""Salary tables: one django-tables2 Table per listing, on the site's AccessibleTable base.
 
-Figures go through salaries.templatetags.salary_figures.Figure, so a cell, its CSV value and its
-footnote always agree. Sorting puts markers where a reader expects them: figures BLS did not
+Figures go through salaries.figures.Figure, so a cell, its CSV value and its footnote always
+agree. Sorting puts markers where a reader expects them: figures BLS did not
 release after every number in both directions, top-coded wages (at least $239,200) above every
 number.
 """
 
-from functools import cached_property
-
 import django_tables2 as tables
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
-from django_tables2.rows import BoundRow
 
+from careers.tables import AccessibleTable
+from salaries.figures import ANNUAL, COUNT, HOURLY, Difference, Figure
 from salaries.models import FigureStatus
-from salaries.templatetags.salary_figures import (
-    ANNUAL,
-    COUNT,
-    HOURLY,
-    NOTES,
-    Figure,
-    difference,
-)
 
 NUMERIC = {"th": {"class": "num"}, "td": {"class": "num"}}
 
@@ -41,6 +31,9 @@ class FigureColumn(tables.Column):
 
     def figure(self, record) -> Figure:
         return Figure.of(record, self.field, self.kind)
+
+    def note(self, record):
+        return self.figure(record).note
 
     def render(self, record):
         return self.figure(record).html()
@@ -86,86 +79,13 @@ class StateColumn(tables.Column):
         area = record.area
         url = area.get_absolute_url()
         if not url:
-            return mark_safe('<abbr title="United States">U.S.</abbr>')
+            return format_html('<abbr title="{}">{}</abbr>', "United States", "U.S.")
         return format_html(
             '<a href="{}"><abbr title="{}">{}</abbr></a>', url, area.name, area.state_abbr
         )
 
     def value(self, record):
         return "U.S." if not record.area.get_absolute_url() else record.area.state_abbr
-
-
-class AccessibleTable(tables.Table):
-    """A table with a caption, row headers, reference rows and footnotes for its markers.
-
-    link_params: the normalised query (dict) that sort and page links start from; a cached table
-    must set it so that its links never carry a visitor's raw query string.
-    """
-
-    row_headers = True
-
-    def __init__(
-        self,
-        data,
-        *,
-        caption="",
-        caption_detail="",
-        html_id="table",
-        link_params=None,
-        link_path="",
-        link_anchor="",
-        reference=(),
-        **kwargs,
-    ):
-        kwargs.setdefault("attrs", {})
-        kwargs["attrs"] = {**kwargs["attrs"], "id": html_id}
-        super().__init__(data, **kwargs)
-        self.caption = caption
-        self.caption_detail = caption_detail
-        self.html_id = html_id
-        self.link_params = link_params
-        self.link_path = link_path
-        self.link_anchor = link_anchor
-        self.reference_records = list(reference)
-        self.reference_rows = [BoundRow(record, table=self) for record in self.reference_records]
-
-    @classmethod
-    def sort_keys(cls) -> set[str]:
-        """Every value ?sort= may take for this table; anything else means the default order."""
-        # A column's own orderable=None means "as the table's Meta says".
-        default = cls._meta.orderable
-        names = [
-            name
-            for name, column in cls.base_columns.items()
-            if (default if column.orderable is None else column.orderable)
-        ]
-        return {*names, *(f"-{name}" for name in names)}
-
-    def figure_columns(self):
-        return [column.column for column in self.columns if isinstance(column.column, FigureColumn)]
-
-    @cached_property
-    def notes(self):
-        """Footnotes for the markers that appear in the rows shown, in a fixed order."""
-        keys = set()
-        columns = self.figure_columns()
-        records = [row.record for row in self.paginated_rows] + self.reference_records
-        for record in records:
-            for column in columns:
-                note = column.figure(record).note
-                if note is not None:
-                    keys.add(note.key)
-        return [note for key, note in NOTES.items() if key in keys]
-
-    def csv_rows(self):
-        """Header and rows exactly as shown (same order), values as BLS writes them."""
-        rows = list(self.as_values())
-        if self.reference_records:
-            columns = [column for column in self.columns if not column.column.exclude_from_export]
-            for record in self.reference_records:
-                row = BoundRow(record, table=self)
-                rows.insert(1, [row.get_cell_value(column.name) for column in columns])
-        return rows
 
 
 def state_figure(verbose_name, field, kind):
@@ -277,17 +197,21 @@ class CompareCellColumn(tables.Column):
         return value.csv()
 
 
-class Difference:
-    """A state's figure minus the U.S. figure, in $ and %; 'n/a' when either is a marker."""
+class DifferenceCell:
+    """A state's figure minus the U.S. figure, in $ and %; 'n/a' unless both are numbers (a
+    top-coded side gives only a bound, which a table of exact differences does not show)."""
+
+    note = None
 
     def __init__(self, figure: Figure, reference: Figure | None):
-        self.text = difference(figure, reference) if reference is not None else None
+        difference = Difference.between(figure, reference) if reference is not None else None
+        self.difference = difference if difference is not None and difference.exact else None
 
     def html(self):
-        if self.text is not None:
+        if self.difference is not None:
             # The percentage can take a line of its own on a phone (site.css), which keeps each
             # state's column narrow enough for two states to be read side by side.
-            amount, _, percent = self.text.partition(" ")
+            amount, _, percent = self.difference.signed().partition(" ")
             return format_html('{} <span class="percent">{}</span>', amount, percent)
         return format_html(
             '<span class="marker" title="{0}">n/a<span class="visually-hidden"> ({0})</span>'
@@ -296,7 +220,7 @@ class Difference:
         )
 
     def csv(self):
-        return self.text or ""
+        return self.difference.signed() if self.difference is not None else ""
 
 
 class CompareTable(AccessibleTable):
@@ -310,12 +234,9 @@ class CompareTable(AccessibleTable):
     class Meta:
         orderable = False
 
-    @cached_property
-    def notes(self):
-        keys = set()
+    def cell_notes(self):
         for record in self.data:
             for cell in record.values():
                 note = getattr(cell, "note", None)
                 if note is not None:
-                    keys.add(note.key)
-        return [note for key, note in NOTES.items() if key in keys]
+                    yield note

@@ -2,18 +2,16 @@ import csv
 import re
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
-from careers.cache import TIMEOUT, cached_html, content_version
+from careers.cache import cached, cached_fragment, content_version
 from occupations.models import Occupation, SocLevel
+from salaries.figures import ANNUAL, COUNT, HOURLY, Figure
 from salaries.forms import (
     DEFAULT_LEVEL,
     DEFAULT_PER_PAGE,
@@ -23,15 +21,13 @@ from salaries.forms import (
     CompareForm,
 )
 from salaries.models import Area, AreaType, Release, WageEstimate
-from salaries.profile import (
+from salaries.sections import (
     StateTableQuery,
     choose_release,
-    choose_sort,
     releases_with_data,
     state_table,
 )
-from salaries.tables import CompareCellColumn, CompareTable, Difference, StateOccupationTable
-from salaries.templatetags.salary_figures import ANNUAL, COUNT, HOURLY, Figure
+from salaries.tables import CompareCellColumn, CompareTable, DifferenceCell, StateOccupationTable
 
 CSV_NOTES = {
     "not-available": "* = wage estimate not available",
@@ -60,9 +56,9 @@ def csv_response(table, *, release, filename):
     return response
 
 
-def _occupation_with_releases(slug):
+def _occupation_with_releases(request, slug):
     occupation = get_object_or_404(Occupation, slug=slug)
-    releases = releases_with_data(occupation)
+    releases = releases_with_data(occupation.pk, version=content_version(request))
     if not releases:
         raise Http404("No wage figures for this occupation.")
     return occupation, releases
@@ -70,7 +66,7 @@ def _occupation_with_releases(slug):
 
 def occupation_csv(request, slug):
     """The profile's state table (medians or percentiles) as CSV, in the order shown."""
-    occupation, releases = _occupation_with_releases(slug)
+    occupation, releases = _occupation_with_releases(request, slug)
     query = StateTableQuery.from_params(request.GET, releases)
     table, release = state_table(occupation, query)
     name = f"{occupation.slug}-{query.view}-by-state-{release.year}.csv"
@@ -129,7 +125,7 @@ def comparison_table(occupation, release, areas):
             reference = Figure.of(national, field, kind)
             difference_row = {"measure": f"{label}: difference from the U.S."}
             for area, estimate in states:
-                difference_row[area.state_abbr] = Difference(
+                difference_row[area.state_abbr] = DifferenceCell(
                     Figure.of(estimate, field, kind), reference
                 )
             difference_row["US"] = Reference()
@@ -149,7 +145,7 @@ def comparison_table(occupation, release, areas):
 
 
 def _compare_inputs(request, slug):
-    occupation, releases = _occupation_with_releases(slug)
+    occupation, releases = _occupation_with_releases(request, slug)
     year, release_unknown = choose_release(request.GET.get("release"), releases)
     release = Release.objects.get(year=year)
     has_data = WageEstimate.objects.filter(
@@ -244,12 +240,7 @@ class StateListQuery:
     @classmethod
     def from_params(cls, params, releases):
         release, unknown = (
-            choose_release(params.get("release"), releases)
-            if releases
-            else (
-                None,
-                False,
-            )
+            choose_release(params.get("release"), releases) if releases else (None, False)
         )
         level = params.get("level") if params.get("level") in LEVELS else DEFAULT_LEVEL
         # The smallest offered page size that holds what was asked for, at most MAX_PER_PAGE:
@@ -258,8 +249,12 @@ class StateListQuery:
         per_page = next((size for size in PER_PAGE_CHOICES if size >= asked), MAX_PER_PAGE)
         # Pages are bounded by the data too (the view clamps to the last page).
         page = min(max(_int_or(params.get("page"), 1), 1), 1_000_000)
-        sort = choose_sort(params.get("sort"), StateOccupationTable)
+        sort = StateOccupationTable.valid_sort(params.get("sort"))
         return cls(release, unknown, level, sort, per_page, page)
+
+    def key_parts(self) -> tuple:
+        """What a cached copy of the table depends on (the page apart): validated values."""
+        return (self.release, self.release_unknown, self.level, self.sort, self.per_page)
 
     def params(self) -> dict:
         values = {
@@ -313,19 +308,6 @@ def _state_table(area, query, *, release):
     )
 
 
-def _cached(key, version, compute):
-    """compute() cached under the content stamp: any import or edit retires it."""
-    key = f"salaries:{key}:{version}"
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = compute()
-        cache.set(key, value, TIMEOUT)
-    return value
-
-
-_MISSING = object()
-
-
 def state_detail(request, abbr):
     """A state's occupations. The table (50 rows through django-tables2, tens of ms) is rendered
     once per normalised release, level, sort, page size and page, and served from the cache; a
@@ -336,38 +318,47 @@ def state_detail(request, abbr):
         return redirect(f"{url}?{query_string}" if query_string else url, permanent=True)
     if not re.fullmatch(r"[a-z]{2}", abbr):
         raise Http404("Unknown state.")
-    version = content_version()
-    area = _cached(f"area:{abbr}", version, lambda: _state_area_or_none(abbr))
+    version = content_version(request)
+    # The abbreviation is two lower-case letters (checked above): at most 676 keys.
+    area = cached(
+        "salaries:state-area", abbr, version=version, compute=lambda: _state_area_or_none(abbr)
+    )
     if area is None:
         raise Http404("Unknown state.")
-    releases = _cached(f"area-releases:{area.pk}", version, lambda: _state_releases(area))
+    releases = cached(
+        "salaries:area-releases", area.pk, version=version, compute=lambda: _state_releases(area)
+    )
     query = StateListQuery.from_params(request.GET, releases)
     release_name = content = ""
     if releases:
         release_name = dict(releases)[query.release]
         levels = LEVELS[query.level][1]
-        count = _cached(
-            f"area-count:{area.pk}:{query.release}:{query.level}",
-            version,
-            lambda: WageEstimate.objects.filter(
+        count = cached(
+            "salaries:area-count",
+            area.pk,
+            query.release,
+            query.level,
+            version=version,
+            compute=lambda: WageEstimate.objects.filter(
                 area=area, release__year=query.release, occupation__level__in=levels
             ).count(),
         )
         # A page past the end shows the last page; the key never holds more pages than exist.
         page = min(query.page, max(1, -(-count // query.per_page)))
-        parts = [area.pk, query.release, query.level, query.sort, query.per_page, page]
-        parts.append(query.release_unknown)
-        content = cached_html(
-            "state-page",
-            parts,
-            lambda: _render_state_content(area, query, releases, page),
+        content = cached_fragment(
+            "salaries:state-page",
+            area.pk,
+            *query.key_parts(),
+            page,
             version=version,
+            template="salaries/_state_content.html",
+            context=lambda: _state_content(area, query, releases, page),
         )
     context = {
         "area": area,
         "place": _place(area),
         "release_name": release_name,
-        "content": mark_safe(content),  # noqa: S308 -- rendered by our own template
+        "content": content,
         "breadcrumbs": [
             {"label": "States", "url": reverse("salaries:state-list")},
             {"label": _place(area).removeprefix("the ")},
@@ -376,12 +367,12 @@ def state_detail(request, abbr):
     return render(request, "salaries/state_detail.html", context)
 
 
-def _render_state_content(area, query, releases, page) -> str:
+def _state_content(area, query, releases, page) -> dict:
     release = Release.objects.get(year=query.release)
     table = _state_table(area, query, release=release)
     table.paginate(page=page, per_page=query.per_page)
     csv_url = reverse("salaries:state-csv", kwargs={"abbr": area.state_abbr.lower()})
-    context = {
+    return {
         "area": area,
         "place": _place(area),
         "releases": releases,
@@ -392,7 +383,6 @@ def _render_state_content(area, query, releases, page) -> str:
         "per_page_choices": PER_PAGE_CHOICES,
         "csv_url": f"{csv_url}?{urlencode(query.params())}",
     }
-    return render_to_string("salaries/_state_content.html", context)
 
 
 def state_csv(request, abbr):

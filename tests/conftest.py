@@ -262,3 +262,21 @@ def html_table():
 
 
 # ---- end of salary pages factories ----
+
+
+def render_salary_section(occupation, query: str = "") -> str:
+    """An occupation's salary section as its page shows it, for `query` (a query string such
+    as "?sort=-annual_median"), rendered afresh: the same builder and template the page uses,
+    without the page around it or its cache."""
+    from django.http import QueryDict
+    from django.template.loader import render_to_string
+
+    from careers.cache import content_version
+    from salaries.sections import StateTableQuery, releases_with_data, salary_section
+
+    releases = releases_with_data(occupation.pk, version=content_version())
+    if not releases:
+        return ""
+    query = StateTableQuery.from_params(QueryDict(query.lstrip("?")), releases)
+    context = {"salary": salary_section(occupation, query, releases), "occupation": occupation}
+    return render_to_string("salaries/salary_section.html", context)

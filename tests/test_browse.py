@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from occupations.models import Occupation, SocLevel
 from salaries.models import FigureStatus, WageEstimate
-from tests.test_search_data import build_sample, estimate_fields, national_area, release_2025
+from tests.sample_data import build_sample, estimate_fields, national_area, release_2025
 
 HEALTHCARE = "29-0000"
 

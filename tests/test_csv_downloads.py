@@ -55,9 +55,7 @@ def test_profile_table_csv_has_source_markers_and_order(client, occupation):
 
 
 def test_csv_follows_the_same_rows_as_the_html(client, occupation, html_table):
-    from django.test import RequestFactory
-
-    from salaries.profile import salary_section
+    from tests.conftest import render_salary_section
 
     for query in [
         "",
@@ -65,8 +63,7 @@ def test_csv_follows_the_same_rows_as_the_html(client, occupation, html_table):
         "?sort=-state",
         "?wages=hourly-percentiles&sort=hourly_p25",
     ]:
-        request = RequestFactory().get(f"/occupations/x/{query}")
-        html = str(salary_section(request, occupation))
+        html = render_salary_section(occupation, query)
         table_id = "state-hourly-percentiles" if "percentiles" in query else "state-medians"
         shown = [row[0] for row in html_table(html, table_id)[1:]]
         csv_rows = table_part(

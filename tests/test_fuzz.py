@@ -130,7 +130,7 @@ PAGE_TYPES = {
     "profile": ("occupations:detail", {"slug": "profile_slug"}),
     "data-only": ("occupations:detail", {"slug": "data_only_slug"}),
     "by-code": ("occupations:by-code", {"code": "profile_code"}),
-    "search": ("search", {}),
+    "search": ("search:results", {}),
     "states": ("salaries:state-list", {}),
     "state": ("salaries:state", {"abbr": "abbr"}),
     "state-csv": ("salaries:state-csv", {"abbr": "abbr"}),

@@ -11,17 +11,30 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from careers.gating import (
-    TOP_CODED_ANNUAL,
-    MedianWage,
-    gated_alternatives,
-    plan_offers,
-    pricing_cards,
-)
+from careers.cache import content_version
 from careers.models import Plan, PlanOffer, UpgradeRequest, User
+from careers.pages import alternatives as alternatives_module
+from careers.pages.profile import ProfileRequest, page
+from careers.plans import plan_offers, pricing_cards
 from occupations.models import Alternative, Occupation, SocLevel
-from occupations.sections import alternatives_section
-from salaries.models import FIGURES, Area, AreaType, FigureStatus, Release, WageEstimate
+from salaries.figures import ANNUAL, HOURLY, Figure, Wage
+from salaries.models import (
+    FIGURES,
+    TOP_CODE_ANNUAL,
+    Area,
+    AreaType,
+    FigureStatus,
+    Release,
+    WageEstimate,
+)
+
+
+def gated_alternatives(*, occupation, plan):
+    """The gated list as a page builds it: with the plan limits cached under the version."""
+    return alternatives_module.gated_alternatives(
+        occupation=occupation, plan=plan, offers=plan_offers(version=content_version())
+    )
+
 
 # Closeness order is `position`; rows are inserted out of order so the test sees the sorting.
 ALTERNATIVE_TITLES = [
@@ -123,8 +136,12 @@ def test_locked_alternatives_are_never_fetched(base):
 
 @pytest.mark.parametrize("plan", list(Plan))
 def test_the_query_count_is_the_same_for_every_plan(base, plan, django_assert_num_queries):
+    version = content_version()
+    # The plans, then the count, the visible rows, the newest release and the medians.
     with django_assert_num_queries(5):
-        gated_alternatives(occupation=base, plan=plan)
+        alternatives_module.gated_alternatives(
+            occupation=base, plan=plan, offers=plan_offers(version=version)
+        )
 
 
 def test_a_limit_change_applies_on_the_next_call(base):
@@ -187,7 +204,7 @@ def test_an_occupation_without_alternatives_locks_nothing(db):
 def test_a_missing_plan_row_falls_back_to_the_documented_defaults(base):
     PlanOffer.objects.filter(plan=Plan.BASIC).delete()
 
-    offers = {offer.plan: offer.limit for offer in plan_offers()}
+    offers = {offer.plan: offer.limit for offer in plan_offers(version=content_version())}
 
     assert offers == {Plan.FREE: 2, Plan.BASIC: 5, Plan.PREMIUM: None}
     assert len(gated_alternatives(occupation=base, plan=Plan.BASIC).shown) == 5
@@ -198,11 +215,11 @@ def test_medians_come_from_the_newest_release_with_figures(base):
     shown = {item.alternative.title: item for item in gated.shown}
 
     assert gated.release_name == "May 2032"
-    assert gated.median.display == "$50,000"
-    assert shown["Closest Clerk"].median.display == "$54,500"
-    assert shown["Closest Clerk"].difference == "$4,500 more"
-    assert shown["Second Specialist"].difference == "$9,000 less"
-    assert shown["Sixth Assistant"].difference == "The same"
+    assert gated.median.text == "$50,000"
+    assert shown["Closest Clerk"].median.text == "$54,500"
+    assert shown["Closest Clerk"].difference.words() == "$4,500 more"
+    assert shown["Second Specialist"].difference.words() == "$9,000 less"
+    assert shown["Sixth Assistant"].difference.words() == "The same"
 
 
 def test_markers_are_shown_honestly(base):
@@ -210,30 +227,40 @@ def test_markers_are_shown_honestly(base):
     shown = {item.alternative.title: item for item in gated.shown}
 
     top = shown["Third Technician"]
-    assert top.median.display == "≥ $239,200"
-    assert top.difference == f"At least ${TOP_CODED_ANNUAL - 50_000:,} more"
-    assert "At or above the top" in top.median.explanation
+    assert top.median.text == "≥ $239,200"
+    assert top.difference.words() == f"At least ${TOP_CODE_ANNUAL - 50_000:,} more"
+    assert "at or above $239,200" in top.median.note.text
+    # The same words as every salary table of the site: one figures vocabulary.
     unavailable = shown["Fourth Coordinator"]
-    assert unavailable.median.display == "Not available"
-    assert unavailable.difference == ""
+    assert unavailable.median.text == "not released"
+    assert unavailable.difference is None
     missing = shown["Fifth Analyst"]
-    assert missing.median.display == "No BLS estimate"
-    assert missing.difference == ""
-    assert shown["Eighth Manager"].median.display == "No BLS estimate"
+    assert missing.median.text == "No BLS estimate"
+    assert missing.difference is None
+    assert shown["Eighth Manager"].median.text == "No BLS estimate"
+
+
+def annual(amount, status=FigureStatus.AVAILABLE, **flags):
+    return Wage(Figure(amount, status, ANNUAL, **flags), Figure(None, status, HOURLY, **flags))
 
 
 def test_a_top_coded_base_gives_an_at_least_difference():
-    base = MedianWage(None, FigureStatus.TOP_CODED)
+    base = annual(None, FigureStatus.TOP_CODED)
 
-    assert MedianWage(200_000, "").difference_from(base) == "At least $39,200 less"
-    assert MedianWage(None, FigureStatus.TOP_CODED).difference_from(base) == ""
+    assert annual(200_000).difference_from(base).words() == "At least $39,200 less"
+    assert annual(None, FigureStatus.TOP_CODED).difference_from(base) is None
 
 
-def test_hourly_only_occupations_say_so():
-    wage = MedianWage(None, FigureStatus.NOT_APPLICABLE, hourly_only=True)
+def test_hourly_only_occupations_show_their_hourly_median_and_say_so():
+    wage = Wage(
+        Figure(None, FigureStatus.NOT_AVAILABLE, ANNUAL, hourly_only=True),
+        Figure(23, FigureStatus.AVAILABLE, HOURLY, hourly_only=True),
+    )
 
-    assert wage.display == "Hourly wages only"
-    assert "only hourly" in wage.explanation
+    assert wage.text == "$23.00 an hour"
+    assert "only hourly" in wage.note.text
+    # An hourly-only wage is never turned into an annual one to compare with.
+    assert wage.difference_from(annual(50_000)) is None
 
 
 # Pricing cards
@@ -391,19 +418,24 @@ def test_a_locked_alternative_keeps_its_own_public_profile(base, viewer):
 
 
 @pytest.mark.parametrize(("plan", "count"), VIEWERS, ids=VIEWER_IDS)
-def test_the_section_costs_a_fixed_number_of_queries(base, plan, count, django_assert_num_queries):
-    request = RequestFactory().get(base.get_absolute_url())
-    request.user = (
+def test_the_page_costs_a_fixed_number_of_queries(base, plan, count, django_assert_num_queries):
+    user = (
         AnonymousUser()
         if plan is None
         else User.objects.create_user(f"q-{plan}@example.com", "x", plan=plan)
     )
-    # Cold: the plans, the content stamp, then the four queries of gated_alternatives.
-    with django_assert_num_queries(6):
-        alternatives_section(request, base)
-    # Warm: the plans and the content stamp, to build the cache key.
-    with django_assert_num_queries(2):
-        html = alternatives_section(request, base)
+    version = content_version()
+    asked = ProfileRequest.parse(
+        slug=base.slug, params=RequestFactory().get("/").GET, user=user, version=version
+    )
+    # Cold: the page's own reads (the occupation and its five lists, the occupations under
+    # it, the salary tables: release, states, U.S.) and the gated list's (the plans,
+    # then the four queries of gated_alternatives), whatever the plan.
+    with django_assert_num_queries(15):
+        page(asked, version=version)
+    # Warm: all of it from the cache.
+    with django_assert_num_queries(0):
+        html = str(page(asked, version=version))
     assert len(listed(html)) == count
 
 

@@ -1,11 +1,9 @@
 """The seed's state wage table, as `make run` loads it: ?release=2023 shows it exactly."""
 
 import pytest
-from django.test import RequestFactory
 
 from occupations.models import Occupation
-from salaries.profile import salary_section
-from tests.conftest import SHARED_DIR
+from tests.conftest import SHARED_DIR, render_salary_section
 
 # The table as the seed gives it (../shared/seed/medical-records-specialist.txt).
 SEED_TABLE = """\
@@ -86,8 +84,7 @@ def seed_section(db):
     occupation = Occupation.objects.get(soc_code="29-2072")
 
     def render(query):
-        request = RequestFactory().get(f"{occupation.get_absolute_url()}{query}")
-        return str(salary_section(request, occupation))
+        return render_salary_section(occupation, query)
 
     return render
 

@@ -7,10 +7,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from careers.cache import content_version
 from occupations import search as search_module
 from occupations.models import Occupation
 from salaries.models import FigureStatus, WageEstimate
-from tests.test_search_data import build_sample
+from tests.sample_data import build_sample
+
+
+def run_search(query, page=1):
+    """The search engine as the search page calls it, under the current content version."""
+    return search_module.search(query, page, version=content_version())
+
 
 TRIGRAM = "trigram"
 FALLBACK = "fallback"
@@ -63,18 +70,18 @@ def positions(outcome):
 def test_typical_queries_put_the_intended_occupation_at_the_top(
     sample, search_mode, query, expected, within
 ):
-    found = positions(search_module.search(query))
+    found = positions(run_search(query))
     assert expected in found[:within], f"{query!r}: {found[:5]}"
 
 
 def test_medical_coder_also_finds_medical_records_specialists(sample, search_mode):
-    found = positions(search_module.search("medical coder"))
+    found = positions(run_search("medical coder"))
     assert "29-2072" in found[:5], found[:5]
 
 
 def test_it_says_why_each_result_matched(sample, search_mode):
     def reasons(query, code):
-        outcome = search_module.search(query)
+        outcome = run_search(query)
         return next(r.reasons for r in outcome.results if r.soc_code == code)
 
     assert reasons("29-2072", "29-2072") == ["SOC code"]
@@ -87,23 +94,23 @@ def test_it_says_why_each_result_matched(sample, search_mode):
 
 
 def test_a_partial_code_lists_that_part_of_the_classification_in_order(sample, search_mode):
-    outcome = search_module.search("29-20")
+    outcome = run_search("29-20")
     codes = [r.soc_code for r in outcome.results]
     assert all(code.startswith("29-20") for code in codes)
     assert codes == sorted(codes)
     assert outcome.results[0].reasons == ["SOC code starts with 29-20"]
-    assert "29-2072" in [r.soc_code for r in search_module.search("29-207").results]
+    assert "29-2072" in [r.soc_code for r in run_search("29-207").results]
 
 
 def test_a_group_code_links_to_its_browse_page(sample, search_mode):
-    result = search_module.search("29-0000").results[0]
+    result = run_search("29-0000").results[0]
     assert result.soc_code == "29-0000"
     assert result.is_group
     assert result.url == reverse("occupations:group", kwargs={"code": "29-0000"})
 
 
 def test_the_results_page_shows_title_link_code_wage_and_profile(client, sample, search_mode):
-    html = client.get(reverse("search"), {"q": "medical records"}).content.decode()
+    html = client.get(reverse("search:results"), {"q": "medical records"}).content.decode()
     mrs = Occupation.objects.get(soc_code="29-2072")
     assert f'<a href="{mrs.get_absolute_url()}">{mrs.title}</a>' in html
     assert "SOC code 29-2072" in html
@@ -114,20 +121,20 @@ def test_the_results_page_shows_title_link_code_wage_and_profile(client, sample,
 
 def test_markers_are_shown_honestly(client, sample, search_mode):
     # Actors: BLS publishes an hourly median only.
-    html = client.get(reverse("search"), {"q": "actors"}).content.decode()
+    html = client.get(reverse("search:results"), {"q": "actors"}).content.decode()
     assert "$29.05 an hour" in html
     # A top-coded median is "at least", never a made-up number.
     estimate = WageEstimate.objects.national().get(occupation__soc_code="29-1171")
     estimate.annual_median = None
     estimate.annual_median_status = FigureStatus.TOP_CODED
     estimate.save()
-    html = client.get(reverse("search"), {"q": "nurse practitioners"}).content.decode()
+    html = client.get(reverse("search:results"), {"q": "nurse practitioners"}).content.decode()
     assert "≥ $239,200" in html
     assert "132,300" not in html
 
 
 def test_empty_query_shows_examples_and_a_way_to_browse(client, sample):
-    response = client.get(reverse("search"))
+    response = client.get(reverse("search:results"))
     html = response.content.decode()
     assert response.status_code == 200
     assert "Not sure what to type?" in html
@@ -137,7 +144,7 @@ def test_empty_query_shows_examples_and_a_way_to_browse(client, sample):
 
 
 def test_no_hits_suggest_close_titles(client, sample, search_mode):
-    response = client.get(reverse("search"), {"q": "electrishun"})
+    response = client.get(reverse("search:results"), {"q": "electrishun"})
     html = response.content.decode()
     assert response.status_code == 200
     assert "No occupation matches" in html
@@ -146,14 +153,14 @@ def test_no_hits_suggest_close_titles(client, sample, search_mode):
 
 
 def test_nonsense_gets_no_results_and_no_made_up_suggestions(client, sample, search_mode):
-    html = client.get(reverse("search"), {"q": "qqqxxzzj"}).content.decode()
+    html = client.get(reverse("search:results"), {"q": "qqqxxzzj"}).content.decode()
     assert "No occupation matches" in html
     assert "Close titles" not in html
 
 
 def test_the_query_is_escaped_everywhere(client, sample, search_mode):
     attack = '<script>alert("x")</script>" onfocus="alert(1)'
-    response = client.get(reverse("search"), {"q": attack})
+    response = client.get(reverse("search:results"), {"q": attack})
     html = response.content.decode()
     assert response.status_code == 200
     assert "<script>alert" not in html
@@ -165,7 +172,7 @@ def test_summaries_are_escaped_and_only_the_match_is_marked(client, sample, sear
     Occupation.objects.filter(soc_code="29-2072").update(
         summary="Keeps <script>alert(1)</script> & patient records in order."
     )
-    html = client.get(reverse("search"), {"q": "patient records"}).content.decode()
+    html = client.get(reverse("search:results"), {"q": "patient records"}).content.decode()
     assert "Keeps &lt;script&gt;alert(1)&lt;/script&gt; &amp; <mark>patient</mark>" in html
     assert "<mark>records</mark> in order." in html
 
@@ -205,7 +212,7 @@ def test_search_indexes_keep_no_pending_list(db):
 )
 def test_odd_input_gets_a_normal_page(client, sample, search_mode, query):
     before = Occupation.objects.count()
-    response = client.get(reverse("search"), {"q": query})
+    response = client.get(reverse("search:results"), {"q": query})
     assert response.status_code == 200
     assert Occupation.objects.count() == before
     html = response.content.decode()
@@ -223,7 +230,7 @@ def test_the_header_box_on_any_page_shows_the_cleaned_query(client, sample):
 
 
 def test_a_long_query_is_cut_to_the_limit(sample):
-    outcome = search_module.search("medical records " * 100)
+    outcome = run_search("medical records " * 100)
     assert len(outcome.query.text) <= search_module.MAX_QUERY_LENGTH
     assert "29-2072" in positions(outcome)[:3]
 
@@ -231,11 +238,11 @@ def test_a_long_query_is_cut_to_the_limit(sample):
 def test_query_count_does_not_grow_with_the_results(client, sample, search_mode):
     # Once per process or connection: the vocabulary, the pg_trgm check, PREPARE.
     for query in ("29-2072", "29", "medical records", "nurse"):
-        client.get(reverse("search"), {"q": query})
+        client.get(reverse("search:results"), {"q": query})
 
     def count(query):
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(reverse("search"), {"q": query})
+            response = client.get(reverse("search:results"), {"q": query})
         assert response.status_code == 200
         return len(queries), len(response.context["outcome"].results)
 
@@ -256,10 +263,10 @@ def test_results_come_a_page_at_a_time(client, sample, search_mode):
             level="detailed",
             slug=f"test-practitioners-{number}",
         )
-    first = client.get(reverse("search"), {"q": "29"}).context["outcome"]
+    first = client.get(reverse("search:results"), {"q": "29"}).context["outcome"]
     assert first.total > search_module.PAGE_SIZE
     assert len(first.results) == search_module.PAGE_SIZE
-    response = client.get(reverse("search"), {"q": "29", "page": "2"})
+    response = client.get(reverse("search:results"), {"q": "29", "page": "2"})
     second = response.context["outcome"]
     assert second.page == 2
     assert second.results[0].soc_code not in {r.soc_code for r in first.results}
@@ -267,7 +274,7 @@ def test_results_come_a_page_at_a_time(client, sample, search_mode):
     assert 'rel="prev"' in html
     assert '<ol class="search-results" start="21">' in html
     for page in ("abc", "-3", "0", "99999999999999999999999", "1e3"):
-        response = client.get(reverse("search"), {"q": "29", "page": page})
+        response = client.get(reverse("search:results"), {"q": "29", "page": page})
         assert response.status_code == 200
         assert response.context["outcome"].results
 

@@ -115,13 +115,10 @@ def test_the_written_profile_keeps_its_title_and_slug(db):
 
 
 def test_loading_the_seed_again_changes_nothing(db):
-    release = Release.objects.get(year=2023)
     before, stamp = snapshot(), content_version()
     assert load_seed_table(SEED) == 0
     assert snapshot() == before
     assert content_version() == stamp
-    release.refresh_from_db()
-    assert Release.objects.get(year=2023).data_version == release.data_version
 
 
 def test_a_corrected_seed_file_updates_the_row_in_place(db, tmp_path):
@@ -131,14 +128,14 @@ def test_a_corrected_seed_file_updates_the_row_in_place(db, tmp_path):
     with path.open("w", newline="") as stream:
         csv.writer(stream).writerows(rows)
     before = seed_rows()["CA"]
-    version = Release.objects.get(year=2023).data_version
+    stamp = content_version()
 
     assert load_seed_table(SeedTable(path, "29-2072", "Medical Records Specialists", 2023)) == 1
 
     after = seed_rows()["CA"]
     assert after.pk == before.pk
     assert (after.annual_median, after.employment) == (53750, 20010)
-    assert Release.objects.get(year=2023).data_version == version + 1
+    assert content_version() > stamp  # pages built from the old figures are retired
 
 
 def test_a_seed_for_an_occupation_without_a_profile_creates_it_from_bls(db, tmp_path):
@@ -227,13 +224,12 @@ def test_the_releases_are_may_2023_and_may_2025(db):
     )
 
 
-def test_loading_areas_and_releases_again_changes_nothing_and_keeps_data_versions(db):
-    Release.objects.filter(year=2025).update(data_version=7)
-    before = snapshot()
+def test_loading_areas_and_releases_again_changes_nothing_and_keeps_the_version(db):
+    before, stamp = snapshot(), content_version()
     assert load_areas() == 0
     assert load_releases() == 0
     assert snapshot() == before
-    assert Release.objects.get(year=2025).data_version == 7
+    assert content_version() == stamp
 
 
 def test_an_edited_release_fixture_updates_the_release(db, tmp_path):

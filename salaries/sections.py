@@ -1,26 +1,23 @@
-"""The state salary section of an occupation's page, and the state tables it is built from.
+"""The salary section of an occupation's page, and the state tables it is built from.
 
-The section is rendered once per (occupation, release, view, sort) and cached with
-careers.cache.cached_html: rendering 51 rows through django-tables2 costs far more than the rest
-of the page. The key holds only normalised values (a known release year, a known view, a known
-sort key), so a visitor cannot fill the cache with query-string variants, and the content stamp
-in the key retires every cached copy when an import or an edit changes the figures.
+A visitor's choice of table (release, view, sort) is parsed once into a StateTableQuery, whose
+values are all validated (a known release year, a known view, a known sort key): the page's
+cache key, the section's links and its CSV download all start from it, never from the raw query
+string. salary_section() returns the section's template context; the page template includes
+salaries/salary_section.html with it.
 """
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 
-from careers.cache import cached_html, content_version
+from careers.cache import cached
+from salaries.figures import ANNUAL, COUNT, HOURLY, Figure
 from salaries.maps import tile_map
 from salaries.models import FigureStatus, Release, WageEstimate
 from salaries.tables import AnnualPercentileTable, HourlyPercentileTable, StateWageTable
-from salaries.templatetags.salary_figures import ANNUAL, COUNT, HOURLY, Figure
 
 ANCHOR = "salaries"
 NOT_IN_SOURCE = FigureStatus.NOT_IN_SOURCE
@@ -42,21 +39,23 @@ VIEWS = {
     ]
 }
 DEFAULT_VIEW = "medians"
+# The query-string keys a StateTableQuery reads: anything else is not part of the choice.
+PARAMETERS = frozenset({"release", "wages", "sort"})
 
 
-def releases_with_data(occupation, *, version=None):
-    """[(year, name)] of the releases with figures for this occupation, newest first (cached)."""
-    if version is None:
-        version = content_version()
-    key = f"salaries:releases:{version}:{occupation.pk}"
-    releases = cache.get(key)
-    if releases is None:
-        has_data = WageEstimate.objects.filter(release=OuterRef("pk"), occupation=occupation)
-        releases = list(
-            Release.objects.filter(Exists(has_data)).newest_first().values_list("year", "name")
-        )
-        cache.set(key, releases, 60 * 60)
-    return releases
+def _releases_with_data(occupation_id) -> list[tuple[int, str]]:
+    has_data = WageEstimate.objects.filter(release=OuterRef("pk"), occupation_id=occupation_id)
+    return list(Release.objects.filter(Exists(has_data)).newest_first().values_list("year", "name"))
+
+
+def releases_with_data(occupation_id, *, version: int) -> list[tuple[int, str]]:
+    """[(year, name)] of the releases with figures for this occupation, newest first."""
+    return cached(
+        "salaries:releases",
+        occupation_id,
+        version=version,
+        compute=lambda: _releases_with_data(occupation_id),
+    )
 
 
 def choose_release(raw, releases):
@@ -71,11 +70,6 @@ def choose_release(raw, releases):
     if year in years:
         return year, False
     return years[0], True
-
-
-def choose_sort(raw, table_class):
-    """The sort key if the table knows it, else None (the table's default order)."""
-    return raw if raw in table_class.sort_keys() else None
 
 
 @dataclass(frozen=True)
@@ -93,7 +87,7 @@ class StateTableQuery:
         view = params.get("wages")
         if view not in VIEWS:
             view = DEFAULT_VIEW
-        sort = choose_sort(params.get("sort"), VIEWS[view].table)
+        sort = VIEWS[view].table.valid_sort(params.get("sort"))
         return cls(release, view, sort, unknown)
 
     def params(self, **changes) -> dict:
@@ -103,6 +97,19 @@ class StateTableQuery:
         if values["wages"] == DEFAULT_VIEW:
             values["wages"] = None
         return {key: value for key, value in values.items() if value is not None}
+
+    def key_parts(self) -> tuple:
+        """What a cached copy of the tables depends on: validated values only."""
+        return (self.release, self.view, self.sort, self.release_unknown)
+
+    def is_exactly(self, params) -> bool:
+        """Whether the query string says exactly this choice and nothing else, so that a copy
+        filed under this choice may also be filed under the raw request."""
+        normalised = {"release": str(self.release), "wages": self.view, "sort": self.sort}
+        return not self.release_unknown and all(
+            len(params.getlist(name)) == 1 and params[name] == normalised.get(name)
+            for name in params
+        )
 
 
 def state_table(occupation, query: StateTableQuery, *, release=None, link_path=""):
@@ -131,25 +138,8 @@ def state_table(occupation, query: StateTableQuery, *, release=None, link_path="
     return table, release
 
 
-def salary_section(request, occupation) -> str:
-    """HTML of the page's salary section, rendered once and cached; "" when there is no data."""
-    version = content_version()
-    releases = releases_with_data(occupation, version=version)
-    if not releases:
-        return ""
-    query = StateTableQuery.from_params(request.GET, releases)
-    parts = [occupation.pk, occupation.slug, query.release, query.view, query.sort]
-    parts.append(query.release_unknown)
-    html = cached_html(
-        "salary-section",
-        parts,
-        lambda: _render_section(occupation, query, releases),
-        version=version,
-    )
-    return mark_safe(html)  # noqa: S308 -- rendered by our own template, escaped there
-
-
-def _render_section(occupation, query, releases) -> str:
+def salary_section(occupation, query: StateTableQuery, releases) -> dict:
+    """The template context of the page's salary section (salaries/salary_section.html)."""
     path = occupation.get_absolute_url()
     table, release = state_table(occupation, query, link_path=path)
     rows = list(table.data)
@@ -184,7 +174,7 @@ def _render_section(occupation, query, releases) -> str:
     ]
     downloads = reverse("salaries:occupation-csv", kwargs={"slug": occupation.slug})
     compare = reverse("salaries:compare", kwargs={"slug": occupation.slug})
-    context = {
+    return {
         "occupation": occupation,
         "release": release,
         "releases": releases,
@@ -202,4 +192,3 @@ def _render_section(occupation, query, releases) -> str:
         "compare_url": f"{compare}?{urlencode({'release': query.release})}",
         "anchor": ANCHOR,
     }
-    return render_to_string("salaries/salary_section.html", context)

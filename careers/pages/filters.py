@@ -63,6 +63,13 @@ class OccupationFilterForm(forms.Form):
             queryset = queryset.filter(us_median_high__lte=data["max"])
         return queryset
 
+    def params(self) -> dict:
+        """The filters in force as query-string values (for links), validated; {} when the
+        form has errors."""
+        if not self.is_valid():
+            return {}
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
     @property
     def wage_fields(self):
         return [self["min"], self["max"]]
