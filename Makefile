@@ -50,9 +50,11 @@ check: $(UV_DEP)
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 
+# ruff, then the layer rule of docs/architecture.md (import-linter, contracts in pyproject.toml).
 lint: $(UV_DEP)
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen lint-imports --no-cache
 
 format: $(UV_DEP)
 	$(UV) run --frozen ruff check --fix .
