@@ -2,7 +2,7 @@
 was, and running it again completes.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/careers_f \
-        uv run python benchmarks/faults_import.py [/work/shared/data/oews/oews_2025_metro.csv.gz]
+        .venv/bin/python benchmarks/faults_import.py [/work/shared/data/oews/oews_2025_metro.csv.gz]
 
 Runs `manage.py import_oews FILE --verbosity 2`, waits until it reports that it is writing wage
 rows, lets it write for --delay seconds and kills it with SIGKILL. It then waits for PostgreSQL

@@ -3,7 +3,7 @@ traceback or a 500) while it is down, and succeed again within seconds once it i
 restarting the app.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/careers_f \
-        uv run python benchmarks/faults_postgres.py
+        .venv/bin/python benchmarks/faults_postgres.py
 
 Starts `make serve-prod`, runs client threads against pages that read the database, restarts
 the machine's PostgreSQL cluster with pg_ctlcluster halfway, and prints what every request got,

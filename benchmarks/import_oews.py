@@ -1,6 +1,6 @@
 """Import benchmark: import_oews against a plain COPY of the same CSV, in a scratch database.
 
-    uv run python benchmarks/import_oews.py
+    .venv/bin/python benchmarks/import_oews.py
 
 One command. Creates a scratch database of its own (careers_bench_import, on the server that
 DATABASE_URL names, else 127.0.0.1:5432 as postgres), migrates it and loads the areas and

@@ -1,7 +1,7 @@
 """Load benchmark: wrk against `make serve-prod` on the profile, state and search pages, side by
 side with /robots.txt (a view that touches neither the database nor a template) in the same run.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/careers_f uv run python benchmarks/load.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/careers_f .venv/bin/python benchmarks/load.py
 
 Prints requests/s, p50/p90/p99 latency and every kind of error per page and connection count,
 and writes the figures to benchmarks/out/load.json. Needs `wrk` (apt-get install -y wrk) and a

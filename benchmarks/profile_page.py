@@ -1,6 +1,6 @@
 """Profile page benchmark: requests/s of an occupation profile against a trivial view.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/careers uv run python benchmarks/profile_page.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/careers .venv/bin/python benchmarks/profile_page.py
 
 One command: collects static files, starts gunicorn with production settings (DEBUG=False, a
 random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1) on a free port against the current DATABASE_URL,
@@ -72,7 +72,7 @@ def profile_path(env: dict) -> str:
         "print(o.get_absolute_url() if o else '')"
     )
     result = subprocess.run(
-        ["uv", "run", "python", "manage.py", "shell", "-c", code],
+        [sys.executable, "manage.py", "shell", "-c", code],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
@@ -87,7 +87,7 @@ def profile_path(env: dict) -> str:
 
 def start_gunicorn(port: int, workers: int, env: dict) -> subprocess.Popen:
     log = open(Path(tempfile.gettempdir()) / "profile_page.gunicorn.log", "w")  # noqa: SIM115
-    command = ["uv", "run", "gunicorn", "careers.wsgi"]
+    command = [sys.executable, "-m", "gunicorn", "careers.wsgi"]
     command += ["--bind", f"{HOST}:{port}", "--workers", str(workers)]
     process = subprocess.Popen(
         command,
@@ -172,7 +172,7 @@ def main():
 
     env = production_env()
     subprocess.run(
-        ["uv", "run", "python", "manage.py", "collectstatic", "--noinput", "-v0"],
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=BASE_DIR,
         env=env,
         check=True,

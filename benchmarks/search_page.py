@@ -1,6 +1,6 @@
 """Search page benchmark: server time of /search/?q=... against /robots.txt, in one run.
 
-    uv run python benchmarks/search_page.py
+    .venv/bin/python benchmarks/search_page.py
 
 One command: makes sure the benchmark database exists (DATABASE_URL, by default
 postgres://postgres@127.0.0.1:5432/careers_search_bench; --embedded for the embedded

@@ -155,9 +155,6 @@ class UpgradeRequestQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=UpgradeStatus.PENDING)
 
-    def for_staff(self):
-        return self.select_related("user", "decided_by")
-
 
 class UpgradeRequest(models.Model):
     """A user's request for a higher plan, for staff to grant or decline (there is no payment)."""
