@@ -432,8 +432,11 @@ class DataPart(models.Model):
 
     @property
     def label(self) -> str:
-        """ "O*NET 30.1 (December 2025)", "BLS Employment Projections 2024-34 (September 2025)"."""
-        return f"{self.get_source_display()} {self.release} ({self.released:%B %Y})"
+        """For example O*NET 30.1 (December 2025), or BLS Employment Projections 2024-34
+        (released 2025): BLS's files give the year of publication only."""
+        if self.source == DataSource.ONET:
+            return f"{self.get_source_display()} {self.release} ({self.released:%B %Y})"
+        return f"{self.get_source_display()} {self.release} (released {self.released:%Y})"
 
     def natural_key(self):
         return (self.source, self.part)
