@@ -24,18 +24,37 @@ WAGE_DATA_TABLES = [
     "occupations_occupation",
     "salaries_release",
 ]
+ONET_TABLES = [
+    "occupations_historicaloccupation",
+    "occupations_datapart",
+    "occupations_onetdescription",
+    "occupations_onettask",
+    "occupations_onettitle",
+    "occupations_onetrelated",
+    "occupations_onetjobzone",
+    "occupations_oneteducationcategory",
+    "occupations_oneteducation",
+    "occupations_onettechnology",
+    "occupations_onetinterest",
+    "occupations_onetrating",
+    "occupations_projectionrelease",
+    "occupations_projection",
+    "occupations_projectioncoverage",
+    "careers_contentstamp",
+]
 
 
 def snapshot() -> dict:
     """Row count and checksum of every table an import writes: equal before and after means
     the database was left exactly as it was."""
     with connection.cursor() as cursor:
+        # Ordered by the row's text: some O*NET tables are keyed by occupation, not by id.
         return {
             table: cursor.execute(
-                f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) "  # noqa: S608
+                f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "  # noqa: S608
                 f"FROM {table} t"
             ).fetchone()
-            for table in WAGE_DATA_TABLES
+            for table in WAGE_DATA_TABLES + ONET_TABLES
         }
 
 
