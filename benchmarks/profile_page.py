@@ -1,6 +1,7 @@
 """Profile page benchmark: requests/s of an occupation profile against a trivial view.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/careers .venv/bin/python benchmarks/profile_page.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/careers \
+        .venv/bin/python benchmarks/profile_page.py
 
 One command: collects static files, starts gunicorn with production settings (DEBUG=False, a
 random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1) on a free port against the current DATABASE_URL,

@@ -18,20 +18,7 @@ from careers.cache import content_version
 from occupations.models import Occupation, SocLevel
 from salaries.models import FIGURES, Area, AreaType, FigureStatus, Release, WageEstimate
 from salaries.oews import parent_code, release_year_from_filename
-from tests.conftest import SHARED_DIR, snapshot
-
-
-def read_rows(path):
-    """The rows of a BLS CSV (or .csv.gz) file as dicts keyed by upper-cased column name, to
-    compare the database with the file."""
-    path = Path(path)
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rt", newline="", encoding="utf-8-sig") as stream:
-        reader = csv.reader(stream)
-        header = [name.strip().upper() for name in next(reader)]
-        for row in reader:
-            yield dict(zip(header, row, strict=True))
-
+from tests.conftest import SHARED_DIR, read_rows, snapshot
 
 HEADER = [
     *("AREA", "AREA_TITLE", "AREA_TYPE", "PRIM_STATE", "NAICS", "NAICS_TITLE", "I_GROUP"),

@@ -188,6 +188,7 @@ def test_search_indexes_keep_no_pending_list(db):
         "occupation_search_document_gin",
         "alternatetitle_search_document_gin",
         "certification_search_document_gin",
+        "onettitle_search_document_gin",
     }
     assert all(options == ["fastupdate=off"] for options in found.values())
 

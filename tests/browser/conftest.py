@@ -8,11 +8,9 @@ so cookies and storage never leak from one journey into the next.
 import os
 import re
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 
 # Playwright's sync API keeps an event loop in the test thread for the whole session (the browser
 # is shared); Django would otherwise refuse every database query made in that thread, in these
@@ -62,21 +60,15 @@ def browser():
 
 @pytest.fixture
 def browser_data(transactional_db):
-    """The site's fixtures, loaded again: live_server tests flush the tables after each test.
-
-    Everything load_site_data loads except BLS's national and state file (38,000 rows, several
-    seconds per test); tests that need wage figures add their own with the `wages` factory.
-    """
+    """The site's data, as `make run` loads it: live_server tests flush the tables after each
+    test, so it is restored from the session's copy (tests/conftest.py restore_site_data)."""
     from occupations.models import Occupation
+    from tests.conftest import restore_site_data
 
     if not Occupation.objects.exists():
-        with mock.patch(
-            "careers.management.commands.load_site_data.load_wage_data",
-            return_value="not loaded for browser tests",
-        ):
-            call_command("load_site_data", verbosity=0)
-    # Rendered fragments are cached per content version; the flush resets the version, so a
-    # previous test's HTML must not be served for this test's data.
+        restore_site_data()
+    # Pages are cached per content version; the flush and the restore rewind it, so a previous
+    # test's pages must not be served for this test's data.
     cache.clear()
 
 
