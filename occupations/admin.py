@@ -12,8 +12,8 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.urls import NoReverseMatch, reverse
-from simple_history.admin import SimpleHistoryAdmin
 
+from careers.admin import HistoryAdmin
 from careers.cache import bump_content_version
 from occupations.models import (
     AlternateTitle,
@@ -171,7 +171,7 @@ class AlternativeInline(admin.StackedInline):
 
 
 @admin.register(Occupation)
-class OccupationAdmin(BumpsContentVersion, SimpleHistoryAdmin):
+class OccupationAdmin(BumpsContentVersion, HistoryAdmin):
     form = OccupationForm
     list_display = ["title", "soc_code", "level", "has_profile", "updated_at"]
     list_filter = ["has_profile", "level"]
@@ -246,7 +246,7 @@ def list_changes(occupation_id) -> list[dict]:
     return changes
 
 
-class ListItemAdmin(BumpsContentVersion, SimpleHistoryAdmin):
+class ListItemAdmin(BumpsContentVersion, HistoryAdmin):
     """A profile's list items are edited inline on the profile; these admins exist for their
     history pages, where a single item can be reverted, so they stay off the admin index."""
 
@@ -292,7 +292,7 @@ class AlternativeAdmin(ListItemAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(BumpsContentVersion, SimpleHistoryAdmin):
+class CertificationAdmin(BumpsContentVersion, HistoryAdmin):
     list_display = ["abbreviation", "name", "issuing_body"]
     search_fields = ["abbreviation", "name", "issuing_body"]
     ordering = ["abbreviation"]
