@@ -8,7 +8,9 @@ differ. Row-by-row ORM saves would take minutes for a metro file; this takes sec
 
 The whole import is one transaction, so an invalid row leaves the database exactly as it was,
 and the error names the file, the row (as a person counts lines, the header being row 1) and
-the column.
+the column. Every occupation the import creates or changes gets a history record in the same
+transaction, written in one statement, so that admin's history shows what the import did and a
+revert to a version before a later edit restores the BLS classification as well.
 """
 
 import csv
@@ -26,6 +28,7 @@ from zipfile import BadZipFile
 import psycopg
 from django.db import DataError, connection, models, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from careers.cache import bump_content_version
 from occupations.models import Occupation, SocLevel
@@ -284,7 +287,7 @@ def import_oews(
         progress("Updating areas and occupations")
         result.areas_created, result.areas_updated = _upsert_areas(cursor, areas)
         result.occupations_created, result.occupations_updated = _upsert_occupations(
-            cursor, occupations
+            cursor, occupations, reason=f"BLS OEWS import of {path.name}"
         )
         progress("Converting figures")
         checker.convert()
@@ -786,9 +789,11 @@ def parent_code(code: str, level: str, levels: dict[str, str]) -> str | None:
     return None
 
 
-def _upsert_occupations(cursor, occupations: dict[str, tuple]) -> tuple[int, int]:
+def _upsert_occupations(cursor, occupations: dict[str, tuple], *, reason: str) -> tuple[int, int]:
     """Create the SOC occupations and groups the file introduces; bring the BLS title, level
-    and group of the others up to date. A written profile keeps its own title and slug."""
+    and group of the others up to date. A written profile keeps its own title and slug.
+
+    Every row created or changed gets a history record saying `reason`; unchanged rows none."""
     existing = {o.soc_code: o for o in Occupation.objects.filter(soc_code__isnull=False)}
     used_slugs = set(Occupation.objects.values_list("slug", flat=True))
     new = [
@@ -839,8 +844,44 @@ def _upsert_occupations(cursor, occupations: dict[str, tuple]) -> tuple[int, int
             """,  # noqa: S608
             [list(column) for column in list(zip(*changes, strict=True))[1:]],
         )
+    created_ids = [occupation.pk for occupation in new]
+    changed_ids = [change[1] for change in changes if change[0] not in created]
+    record_history(cursor, created_ids=created_ids, changed_ids=changed_ids, reason=reason)
     # New occupations get their group here too, but they count as created, not updated.
-    return len(new), sum(1 for change in changes if change[0] not in created)
+    return len(new), len(changed_ids)
+
+
+def record_history(cursor, *, created_ids: list[int], changed_ids: list[int], reason: str) -> None:
+    """Write the history records that saving these occupations in the ORM would have written
+    ('+' created, '~' changed, no user), in one INSERT ... SELECT of their rows as they are now.
+
+    simple-history writes its records from Django's save signals, which SQL writes and
+    bulk_create do not send. history_date is the clock now, not the transaction's start: in a
+    longer transaction (load_site_data) records written earlier by save() must stay older.
+    """
+    if not (created_ids or changed_ids):
+        return
+    history = Occupation.history.model
+    tracked = [field.column for field in Occupation._meta.concrete_fields]
+    columns = ", ".join(tracked)
+    selected = ", ".join(f"o.{column}" for column in tracked)
+    cursor.execute(
+        f"""
+        INSERT INTO {history._meta.db_table}
+            ({columns}, history_date, history_change_reason, history_type, history_user_id)
+        SELECT {selected}, %(now)s, %(reason)s,
+            CASE WHEN o.id = ANY(%(created)s::bigint[]) THEN '+' ELSE '~' END, NULL
+        FROM {Occupation._meta.db_table} o
+        WHERE o.id = ANY(%(created)s::bigint[]) OR o.id = ANY(%(changed)s::bigint[])
+        ORDER BY o.id
+        """,  # noqa: S608
+        {
+            "now": timezone.now(),
+            "reason": reason[: history._meta.get_field("history_change_reason").max_length],
+            "created": created_ids,
+            "changed": changed_ids,
+        },
+    )
 
 
 def _upsert_estimates(cursor, release) -> tuple[int, int]:
