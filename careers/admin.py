@@ -1,7 +1,7 @@
 """Admin for accounts and plans: users and their plan history, plan offers, upgrade requests.
 
 `HistoryAdmin` is the base of every admin with a history page, here and in the other apps: a
-revert is a change, so it needs the change permission.
+revert is a change, so it needs the change permission, and a version's changes read as words.
 """
 
 from django.contrib import admin, messages
@@ -9,10 +9,26 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from careers import services
 from careers.forms import AdminUserAddForm, AdminUserChangeForm
 from careers.models import Plan, PlanOffer, UpgradeRequest, UpgradeStatus, User
+
+# How a history page shows a value that is not there (an empty text, no parent group).
+NO_VALUE = "—"
+
+
+class HistoryChanges(HistoricalRecordContextHelper):
+    """A version's changes as staff read them: an empty value or a missing link shows as a dash
+    (simple-history shows a link that is not set as "Deleted occupation (pk=None)")."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        if value is None or value == "" or (isinstance(value, DeletedObject) and value.pk is None):
+            return NO_VALUE
+        return value
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -26,6 +42,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
         if request.method == "POST" and not self.has_change_history_permission(request):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryChanges(self.model, historical_record)
 
 
 @admin.register(User)

@@ -3,7 +3,8 @@
 Every save, delete and history revert bumps the content stamp, so the site shows the change on the
 next request instead of serving cached HTML. Each profile's history lists the edits to its own
 fields and, below them, the edits to its lists (responsibilities, skills ...); every item's own
-history page can revert it.
+history page can revert it. Text boxes store line breaks as LF whatever the browser sends, so a
+save records only the fields that were really changed.
 """
 
 from operator import attrgetter
@@ -58,6 +59,27 @@ class BumpsContentVersion:
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         bump_content_version()
+
+
+class MultilineTextField(forms.CharField):
+    """A text box's value with LF line breaks.
+
+    Browsers send a textarea's line breaks as CRLF (the HTML standard says so); stored as sent,
+    every save of a profile would change each paragraph field in the history even when nobody
+    touched it, and a revert would bring the CRs back.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
+def multiline_textareas(**attrs) -> dict:
+    """formfield_overrides for an admin's text fields: a text box that stores LF line breaks."""
+    override = {"form_class": MultilineTextField}
+    if attrs:
+        override["widget"] = forms.Textarea(attrs=attrs)
+    return {models.TextField: override}
 
 
 class OccupationForm(forms.ModelForm):
@@ -122,7 +144,7 @@ class AlternativeForm(forms.ModelForm):
 
 def short_textareas(*, cols: int) -> dict:
     """Two-row text boxes, so a list item's inline row stays compact."""
-    return {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": cols})}}
+    return multiline_textareas(rows=2, cols=cols)
 
 
 class AlternateTitleInline(admin.TabularInline):
@@ -173,6 +195,8 @@ class AlternativeInline(admin.StackedInline):
 @admin.register(Occupation)
 class OccupationAdmin(BumpsContentVersion, HistoryAdmin):
     form = OccupationForm
+    # The form's own widgets (sizes) still apply; this adds the line-break rule.
+    formfield_overrides = multiline_textareas()
     list_display = ["title", "soc_code", "level", "has_profile", "updated_at"]
     list_filter = ["has_profile", "level"]
     search_fields = ["title", "soc_code", "alternate_titles__title"]
@@ -253,6 +277,7 @@ class ListItemAdmin(BumpsContentVersion, HistoryAdmin):
     list_select_related = ["occupation"]
     search_fields = ["occupation__title"]
     autocomplete_fields = ["occupation"]
+    formfield_overrides = multiline_textareas()
 
     def get_model_perms(self, request):
         return {}
