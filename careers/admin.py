@@ -1,14 +1,54 @@
+"""Admin for accounts and plans: users and their plan history, plan offers, upgrade requests.
+
+`HistoryAdmin` is the base of every admin with a history page, here and in the other apps: a
+revert is a change, so it needs the change permission, and a version's changes read as words.
+"""
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from careers import services
 from careers.forms import AdminUserAddForm, AdminUserChangeForm
 from careers.models import Plan, PlanOffer, UpgradeRequest, UpgradeStatus, User
 
+# How a history page shows a value that is not there (an empty text, no parent group).
+NO_VALUE = "—"
+
+
+class HistoryChanges(HistoricalRecordContextHelper):
+    """A version's changes as staff read them: an empty value or a missing link shows as a dash
+    (simple-history shows a link that is not set as "Deleted occupation (pk=None)")."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        if value is None or value == "" or (isinstance(value, DeletedObject) and value.pk is None):
+            return NO_VALUE
+        return value
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's admin, with a revert that needs the change permission.
+
+    simple-history checks only that the user may view the history before saving a revert
+    (`history_form_view`), so a member of staff allowed to look could change the row.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and not self.has_change_history_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryChanges(self.model, historical_record)
+
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(HistoryAdmin, DjangoUserAdmin):
     form = AdminUserChangeForm
     add_form = AdminUserAddForm
     list_display = ["email", "plan", "is_staff", "is_active", "date_joined", "last_login"]
@@ -38,22 +78,47 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        if change and "plan" in form.changed_data:
-            old = Plan(form.initial["plan"]).label
-            obj._change_reason = f"Plan changed from {old} to {obj.get_plan_display()} in admin"
-        super().save_model(request, obj, form, change)
-        if change and "plan" in form.changed_data:
-            settled = services.settle_upgrade_requests(user=obj, decided_by=request.user)
-            if settled is not None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # A plan is written by change_plan alone: under the user's row lock, recorded once in the
+        # history with who and why, settling the pending request it answers. The row is compared
+        # with the database, not with the form's initial values: a revert from the history page
+        # starts from an old version.
+        with transaction.atomic():
+            saved = User.objects.select_for_update().get(pk=obj.pk)
+            if obj.plan == saved.plan:
+                super().save_model(request, obj, form, change)
+                return
+            plan = Plan(obj.plan)
+            others = [
+                field.attname
+                for field in User._meta.concrete_fields
+                if field.attname != "plan"
+                and getattr(obj, field.attname) != getattr(saved, field.attname)
+            ]
+            if others:
+                obj.plan = saved.plan
+                super().save_model(request, obj, form, change)
+            pending = UpgradeRequest.objects.pending().filter(user=obj).first()
+            services.change_plan(
+                user=obj,
+                plan=plan,
+                changed_by=request.user,
+                reason=f"Plan changed from {saved.get_plan_display()} to {plan.label} in admin",
+            )
+        if pending is not None:
+            pending.refresh_from_db()
+            if pending.status == UpgradeStatus.GRANTED:
                 self.message_user(
                     request,
-                    f"{obj}'s pending request for {settled.get_plan_display()} is marked granted.",
+                    f"{obj}'s pending request for {pending.get_plan_display()} is marked granted.",
                     messages.INFO,
                 )
 
 
 @admin.register(PlanOffer)
-class PlanOfferAdmin(SimpleHistoryAdmin):
+class PlanOfferAdmin(HistoryAdmin):
     list_display = ["name", "plan", "price", "alternatives_limit", "position"]
     list_display_links = ["name"]
     fields = ["plan", "name", "tagline", "price", "alternatives_limit", "position"]
@@ -64,7 +129,8 @@ class PlanOfferAdmin(SimpleHistoryAdmin):
         return ["plan"] if obj else []
 
     def has_add_permission(self, request):
-        return PlanOffer.objects.count() < len(Plan)
+        # One offer per plan: once every plan has one, nobody adds another.
+        return super().has_add_permission(request) and PlanOffer.objects.count() < len(Plan)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -126,7 +192,21 @@ class UpgradeRequestAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description="Grant the selected requests (changes the users' plans)")
+    def changelist_view(self, request, extra_context=None):
+        # Django leaves an action the user may not run off the menu and ignores a POST that
+        # names it anyway; refuse such a POST outright, so the attempt cannot pass for success.
+        if request.method == "POST":
+            named = {name for name in request.POST.getlist("action") if name}
+            if named - set(self.get_actions(request)):
+                raise PermissionDenied
+        return super().changelist_view(request, extra_context)
+
+    # Deciding a request changes it (and granting one changes the user's plan): "change", not
+    # the "view" permission that is enough to see the list.
+    @admin.action(
+        description="Grant the selected requests (changes the users' plans)",
+        permissions=["change"],
+    )
     def grant(self, request, queryset):
         self._decide(
             request,
@@ -137,7 +217,7 @@ class UpgradeRequestAdmin(admin.ModelAdmin):
             "Granted",
         )
 
-    @admin.action(description="Decline the selected requests")
+    @admin.action(description="Decline the selected requests", permissions=["change"])
     def decline(self, request, queryset):
         self._decide(
             request,

@@ -102,12 +102,6 @@ def change_plan(*, user, plan, changed_by=None, reason: str = "") -> bool:
     return True
 
 
-@transaction.atomic
-def settle_upgrade_requests(*, user, decided_by) -> UpgradeRequest | None:
-    """After staff changed a plan in the user form, close the request the new plan answers."""
-    return _settle_pending_request(user=_locked(user), decided_by=decided_by)
-
-
 class RequestOutcome(Enum):
     CREATED = "created"
     ALREADY_PENDING = "already pending"

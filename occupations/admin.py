@@ -3,7 +3,8 @@
 Every save, delete and history revert shows on the site on the next request: the database bumps
 the content version on any write to these tables (careers.triggers). Each profile's history
 lists the edits to its own fields and, below them, the edits to its lists (responsibilities,
-skills ...); every item's own history page can revert it.
+skills ...); every item's own history page can revert it. Text boxes store line breaks as LF
+whatever the browser sends, so a save records only the fields that were really changed.
 """
 
 from operator import attrgetter
@@ -12,8 +13,8 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.urls import NoReverseMatch, reverse
-from simple_history.admin import SimpleHistoryAdmin
 
+from careers.admin import HistoryAdmin
 from occupations.models import (
     AlternateTitle,
     Alternative,
@@ -37,6 +38,27 @@ LIST_MODELS = [
 HISTORY_TYPES = {"+": "Added", "~": "Changed", "-": "Deleted"}
 LIST_CHANGES_SHOWN = 100
 SHARE_FIELDS = ["shared_tasks", "shared_knowledge", "shared_environment"]
+
+
+class MultilineTextField(forms.CharField):
+    """A text box's value with LF line breaks.
+
+    Browsers send a textarea's line breaks as CRLF (the HTML standard says so); stored as sent,
+    every save of a profile would change each paragraph field in the history even when nobody
+    touched it, and a revert would bring the CRs back.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
+def multiline_textareas(**attrs) -> dict:
+    """formfield_overrides for an admin's text fields: a text box that stores LF line breaks."""
+    override = {"form_class": MultilineTextField}
+    if attrs:
+        override["widget"] = forms.Textarea(attrs=attrs)
+    return {models.TextField: override}
 
 
 class OccupationForm(forms.ModelForm):
@@ -101,7 +123,7 @@ class AlternativeForm(forms.ModelForm):
 
 def short_textareas(*, cols: int) -> dict:
     """Two-row text boxes, so a list item's inline row stays compact."""
-    return {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": cols})}}
+    return multiline_textareas(rows=2, cols=cols)
 
 
 class AlternateTitleInline(admin.TabularInline):
@@ -150,8 +172,10 @@ class AlternativeInline(admin.StackedInline):
 
 
 @admin.register(Occupation)
-class OccupationAdmin(SimpleHistoryAdmin):
+class OccupationAdmin(HistoryAdmin):
     form = OccupationForm
+    # The form's own widgets (sizes) still apply; this adds the line-break rule.
+    formfield_overrides = multiline_textareas()
     list_display = ["title", "soc_code", "level", "has_profile", "updated_at"]
     list_filter = ["has_profile", "level"]
     search_fields = ["title", "soc_code", "alternate_titles__title"]
@@ -225,13 +249,14 @@ def list_changes(occupation_id) -> list[dict]:
     return changes
 
 
-class ListItemAdmin(SimpleHistoryAdmin):
+class ListItemAdmin(HistoryAdmin):
     """A profile's list items are edited inline on the profile; these admins exist for their
     history pages, where a single item can be reverted, so they stay off the admin index."""
 
     list_select_related = ["occupation"]
     search_fields = ["occupation__title"]
     autocomplete_fields = ["occupation"]
+    formfield_overrides = multiline_textareas()
 
     def get_model_perms(self, request):
         return {}
@@ -271,7 +296,7 @@ class AlternativeAdmin(ListItemAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(SimpleHistoryAdmin):
+class CertificationAdmin(HistoryAdmin):
     list_display = ["abbreviation", "name", "issuing_body"]
     search_fields = ["abbreviation", "name", "issuing_body"]
     ordering = ["abbreviation"]

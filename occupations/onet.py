@@ -47,6 +47,7 @@ import psycopg
 from django.db import connection, transaction
 from django.utils import timezone
 
+from occupations.history import record_history
 from occupations.models import (
     DataPart,
     DataSource,
@@ -875,30 +876,6 @@ def _soc_parent(code: str, levels: dict[str, str]) -> str | None:
     return None
 
 
-def _history(cursor, created: list[int], updated: list[int]) -> None:
-    """One simple-history record per occupation the import created or changed, in one
-    statement, inside the import's transaction."""
-    ids = created + updated
-    if not ids:
-        return
-    historical = Occupation.history.model
-    columns = [
-        f.column for f in historical._meta.concrete_fields if not f.name.startswith("history_")
-    ]
-    cursor.execute(
-        f"""
-        INSERT INTO {historical._meta.db_table}
-            ({", ".join(columns)}, history_date, history_change_reason, history_type,
-             history_user_id)
-        SELECT {", ".join(f"o.{c}" for c in columns)}, now(), 'O*NET import',
-            CASE WHEN o.id = ANY(%s) THEN '+' ELSE '~' END, NULL
-        FROM {Occupation._meta.db_table} o WHERE o.id = ANY(%s)
-        ORDER BY o.id
-        """,
-        [created, ids],
-    )
-
-
 def _import_occupation_data(stage: _Staged, part: PartResult, result: ImportResult) -> None:
     stage.check_patterns({"O*NET-SOC Code": CODE, "Title": text(200)})
     has_description = "Description" in stage.col
@@ -1002,7 +979,12 @@ def _import_occupation_data(stage: _Staged, part: PartResult, result: ImportResu
             [list(column) for column in zip(*changes, strict=True)],
         )
     updated = [change[0] for change in changes if change[0] not in created]
-    _history(stage.cursor, created, updated)
+    record_history(
+        stage.cursor,
+        created_ids=created,
+        changed_ids=updated,
+        reason=f"O*NET import of {stage.label}",
+    )
     result.occupations_created += len(created)
     result.occupations_updated += len(updated)
     part.inserted, part.updated = len(created), len(updated)

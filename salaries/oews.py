@@ -8,7 +8,9 @@ differ. Row-by-row ORM saves would take minutes for a metro file; this takes sec
 
 The whole import is one transaction, so an invalid row leaves the database exactly as it was,
 and the error names the file, the row (as a person counts lines, the header being row 1) and
-the column.
+the column. Every occupation the import creates or changes gets a history record in the same
+transaction, written in one statement, so that admin's history shows what the import did and a
+revert to a version before a later edit restores the BLS classification as well.
 """
 
 import csv
@@ -26,6 +28,7 @@ from zipfile import BadZipFile
 import psycopg
 from django.db import DataError, connection, models, transaction
 
+from occupations.history import record_history
 from occupations.models import Occupation, SocLevel
 from occupations.slugs import unique_slug
 from salaries.models import FIGURES, Area, AreaType, FigureStatus, Release, WageEstimate
@@ -282,7 +285,7 @@ def import_oews(
         progress("Updating areas and occupations")
         result.areas_created, result.areas_updated = _upsert_areas(cursor, areas)
         result.occupations_created, result.occupations_updated = _upsert_occupations(
-            cursor, occupations
+            cursor, occupations, reason=f"BLS OEWS import of {path.name}"
         )
         progress("Converting figures")
         checker.convert()
@@ -781,9 +784,11 @@ def parent_code(code: str, level: str, levels: dict[str, str]) -> str | None:
     return None
 
 
-def _upsert_occupations(cursor, occupations: dict[str, tuple]) -> tuple[int, int]:
+def _upsert_occupations(cursor, occupations: dict[str, tuple], *, reason: str) -> tuple[int, int]:
     """Create the SOC occupations and groups the file introduces; bring the BLS title, level
-    and group of the others up to date. A written profile keeps its own title and slug."""
+    and group of the others up to date. A written profile keeps its own title and slug.
+
+    Every row created or changed gets a history record saying `reason`; unchanged rows none."""
     existing = {o.soc_code: o for o in Occupation.objects.filter(soc_code__isnull=False)}
     used_slugs = set(Occupation.objects.values_list("slug", flat=True))
     new = [
@@ -834,8 +839,11 @@ def _upsert_occupations(cursor, occupations: dict[str, tuple]) -> tuple[int, int
             """,  # noqa: S608
             [list(column) for column in list(zip(*changes, strict=True))[1:]],
         )
+    created_ids = [occupation.pk for occupation in new]
+    changed_ids = [change[1] for change in changes if change[0] not in created]
+    record_history(cursor, created_ids=created_ids, changed_ids=changed_ids, reason=reason)
     # New occupations get their group here too, but they count as created, not updated.
-    return len(new), sum(1 for change in changes if change[0] not in created)
+    return len(new), len(changed_ids)
 
 
 def _upsert_estimates(cursor, release) -> tuple[int, int]:

@@ -185,9 +185,12 @@ def read_seed_table(path: Path) -> dict[str, dict]:
     return table
 
 
-def _soc_occupation(*, soc_code: str, bls_title: str) -> tuple[Occupation, bool]:
+def _soc_occupation(*, soc_code: str, bls_title: str, reason: str) -> tuple[Occupation, bool]:
     """The occupation with this SOC code, created with BLS's title if nobody has written its
-    profile yet; an existing occupation (a written profile above all) is left as it is."""
+    profile yet; an existing occupation (a written profile above all) is left as it is.
+
+    Created through save(), so simple-history records it; `reason` says in that record what
+    created it."""
     occupation = Occupation.objects.filter(soc_code=soc_code).first()
     if occupation:
         return occupation, False
@@ -200,6 +203,7 @@ def _soc_occupation(*, soc_code: str, bls_title: str) -> tuple[Occupation, bool]
         level=SocLevel.DETAILED,
     )
     occupation.full_clean()
+    occupation._change_reason = reason
     occupation.save()
     return occupation, True
 
@@ -220,7 +224,9 @@ def load_seed_table(seed: SeedTable) -> int:
             f"{seed.file.name}: release {seed.release_year} is not in the database "
             "(load fixtures/releases.json first)"
         )
-    occupation, created = _soc_occupation(soc_code=seed.soc_code, bls_title=seed.bls_title)
+    occupation, created = _soc_occupation(
+        soc_code=seed.soc_code, bls_title=seed.bls_title, reason=f"Seed table {seed.file.name}"
+    )
     areas = {area.state_abbr: area for area in Area.objects.states()}
     existing = {
         estimate.area.state_abbr: estimate

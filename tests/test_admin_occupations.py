@@ -3,6 +3,8 @@ puts it back, and bad input gets a form error instead of a 500."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.forms import Textarea
+from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -58,6 +60,7 @@ def test_staff_edit_shows_on_the_page_at_once_and_history_keeps_it(staff, client
     # The data load's versions (the profile file's, the O*NET import's); the edit adds one.
     versions = mrs.history.count()
     assert "Keeps patients" in client.get(MRS).content.decode()  # cached now
+    versions = mrs.history.count()  # the data load's: the profile's, then the BLS import's
     response = staff.get(change_url(mrs))
     assert response.status_code == 200
     data = form_data(response)
@@ -88,6 +91,7 @@ def test_revert_in_history_restores_the_profile(staff, client, mrs):
     # The data load's versions (the profile file's, the O*NET import's); edit and revert add two.
     versions = mrs.history.count()
     original = mrs.summary
+    versions = mrs.history.count()
     data = form_data(staff.get(change_url(mrs)))
     data["summary"] = "A summary to be reverted."
     assert staff.post(change_url(mrs), data).status_code == 302
@@ -282,3 +286,102 @@ def test_list_item_admins_stay_off_the_admin_index(staff, db):
     assert reverse("admin:occupations_occupation_changelist") in html
     assert reverse("admin:occupations_responsibility_changelist") not in html
     assert Responsibility.objects.exists()
+
+
+# Editing and reverting as a staff editor does it in a browser
+
+
+def browser_form_data(response) -> dict:
+    """form_data as a browser submits it: every textarea's line breaks as CRLF (the HTML
+    standard's rule for submitting a form)."""
+    data = form_data(response)
+    forms = [response.context["adminform"].form]
+    for inline in response.context.get("inline_admin_formsets", []):
+        forms += inline.formset.forms
+    for form in forms:
+        for bound in form:
+            value = data.get(bound.html_name)
+            if isinstance(bound.field.widget, Textarea) and isinstance(value, str):
+                data[bound.html_name] = value.replace("\n", "\r\n")
+    return data
+
+
+def tracked(occupation) -> dict:
+    """What the page is built from, without the time of the last save."""
+    names = [field.attname for field in Occupation._meta.concrete_fields]
+    return {name: getattr(occupation, name) for name in names if name != "updated_at"}
+
+
+def test_an_edit_and_a_revert_to_the_version_before_restore_the_page_exactly(staff, mrs):
+    visitor = Client()
+    before_page = visitor.get(MRS).content.decode()
+    assert "<dt>Part of</dt>" in before_page
+    before = tracked(mrs)
+    data = browser_form_data(staff.get(change_url(mrs)))
+    assert "\r\n" in data["overview"]  # the browser's line breaks are in the test
+    data["summary"] = "Keeps records. (Edited in a test.)"
+    assert staff.post(change_url(mrs), data).status_code == 302
+    assert "Keeps records. (Edited in a test.)" in visitor.get(MRS).content.decode()
+
+    version_before = mrs.history.all()[1]  # newest first: the edit, then the one before it
+    revert = reverse(
+        "admin:occupations_occupation_simple_history", args=[mrs.pk, version_before.pk]
+    )
+    response = staff.post(revert, browser_form_data(staff.get(revert)))
+
+    assert response.status_code == 302
+    mrs.refresh_from_db()
+    assert tracked(mrs) == before
+    assert mrs.bls_title == "Medical Records Specialists" and mrs.parent is not None
+    assert visitor.get(MRS).content.decode() == before_page
+
+
+def test_a_save_that_changes_one_field_records_one_change(staff, mrs, html_table):
+    list_versions = Responsibility.history.filter(occupation_id=mrs.pk).count()
+    data = browser_form_data(staff.get(change_url(mrs)))
+    data["summary"] = "Keeps records. (Edited in a test.)"
+
+    assert staff.post(change_url(mrs), data).status_code == 302
+
+    latest = mrs.history.first()
+    assert [change.field for change in latest.diff_against(latest.prev_record).changes] == [
+        "summary"
+    ]
+    assert Responsibility.history.filter(occupation_id=mrs.pk).count() == list_versions
+    history = staff.get(reverse("admin:occupations_occupation_history", args=[mrs.pk]))
+    header, newest, *_ = html_table(history.content.decode(), "change-history")
+    changes = newest[header.index("Changes")]
+    assert changes.startswith("Summary:") and changes.count(":") == 1, changes
+
+
+def test_line_breaks_typed_in_admin_are_stored_as_lf(staff, mrs):
+    data = form_data(staff.get(change_url(mrs)))
+    data["overview"] = "First paragraph.\r\n\r\nSecond paragraph.\rThird line."
+    data["responsibilities-0-text"] = "One line.\r\nAnother line."
+
+    assert staff.post(change_url(mrs), data).status_code == 302
+
+    mrs.refresh_from_db()
+    assert mrs.overview == "First paragraph.\n\nSecond paragraph.\nThird line."
+    first = mrs.responsibilities.order_by("position", "id").first()
+    assert first.text == "One line.\nAnother line."
+
+
+def test_history_pages_say_who_or_what_made_each_change(staff, mrs, html_table):
+    html = staff.get(reverse("admin:occupations_occupation_history", args=[mrs.pk])).content
+    header, *rows = html_table(html.decode(), "change-history")
+
+    by, reason = header.index("Changed by"), header.index("Change reason")
+    assert [row[by] for row in rows] == ["Import, data load or script"] * len(rows)
+    # Each import names its file (O*NET's, loaded last, is the newest); the profile loader
+    # gives no reason, shown as a dash.
+    assert [row[reason] for row in rows] == [
+        "O*NET import of db_30_1/Occupation Data.txt.gz",
+        "BLS OEWS import of oews_2025_national_state.csv.gz",
+        "—",
+    ]
+    # The BLS import gave the profile its group; the group it had before (none) reads as a
+    # dash, not as a deleted occupation.
+    changes = rows[1][header.index("Changes")]
+    assert "Parent: — → Health Technologists and Technicians (29-2000)" in changes
+    assert "pk=None" not in html.decode()

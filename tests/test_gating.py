@@ -495,7 +495,7 @@ def test_the_seed_profile_gates_its_ten_alternatives(site_data, viewer, plan, co
     for item in closest_first[count:]:
         locked = item.alternative
         assert locked.get_absolute_url() not in html
-        # The profile's own writing may name a role ("can step up to ... Compliance Officer");
+        # The profile's own writing names no alternative a plan locks (see test_profile_pages);
         # beyond those words, the locked role leaves no trace.
         assert html.count(locked.title) == prose.count(locked.title), locked.title
         assert item.shared_tasks not in html

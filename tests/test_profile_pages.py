@@ -141,7 +141,7 @@ def test_seed_profile_renders_every_section(client, db):
     outlook = text_of(section(html, "outlook"))
     assert "more quickly than in the typical occupation" in outlook
     assert "nursing homes, outpatient clinics and insurance companies" in outlook
-    assert "Health Information Manager or a Compliance Officer" in outlook
+    assert "supervisory and management positions" in outlook
     # Breadcrumbs: Home > Occupations > the profile.
     assert '<nav class="breadcrumbs wrap" aria-label="Breadcrumb">' in html
     assert '<span aria-current="page">Medical Records Specialist</span>' in html

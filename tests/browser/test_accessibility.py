@@ -214,3 +214,53 @@ def test_the_database_outage_page_passes_axe(page, assert_accessible):
     # The stylesheet loaded, so axe judges the colours and sizes visitors would see.
     assert page.evaluate("document.styleSheets[0].cssRules.length") > 10
     assert_accessible(page)
+
+
+# The history pages staff read to check and undo edits: a profile's (its own versions and its
+# lists' changes), a list item's, a plan offer's and a user's plan history. Each has at least two
+# versions, so the table of changes is on the page.
+HISTORY_PAGES = ["profile-history", "list-item-history", "plan-offer-history", "user-history"]
+
+
+@pytest.fixture
+def history_pages(browser_data, django_user_model):
+    from careers import services
+    from careers.models import Plan, PlanOffer
+    from occupations.models import Occupation
+
+    editor = django_user_model.objects.create_superuser(
+        email="editor@example.com", password="edit-pass-123"
+    )
+    profile = Occupation.objects.get(slug="medical-records-specialist")
+    profile.summary = "Keeps health records accurate and private. (Edited for the test.)"
+    profile._history_user = editor
+    profile.save()
+    item = profile.responsibilities.first()
+    item.text = "An edited responsibility."
+    item.save()
+    offer = PlanOffer.objects.get(plan=Plan.FREE)
+    offer.tagline = "Edited for the test."
+    offer.save()
+    member = django_user_model.objects.create_user(email="member@example.com", password="x")
+    services.change_plan(user=member, plan=Plan.BASIC, changed_by=editor, reason="Test upgrade")
+    return {
+        "profile-history": f"/admin/occupations/occupation/{profile.pk}/history/",
+        "list-item-history": f"/admin/occupations/responsibility/{item.pk}/history/",
+        "plan-offer-history": f"/admin/careers/planoffer/{offer.pk}/history/",
+        "user-history": f"/admin/careers/user/{member.pk}/history/",
+    }
+
+
+@pytest.mark.parametrize("name", HISTORY_PAGES)
+def test_admin_history_pages_pass_axe(page, history_pages, assert_accessible, name):
+    page.goto("/admin/login/")
+    page.get_by_label("Email address").fill("editor@example.com")
+    page.get_by_label("Password").fill("edit-pass-123")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+
+    response = page.goto(history_pages[name])
+
+    assert response.status == 200, f"{name}: {response.status}"
+    assert page.locator("#change-history tbody tr").count() >= 2
+    assert_accessible(page)
