@@ -173,6 +173,10 @@ AXES_CLIENT_IP_CALLABLE = "careers.throttling.client_ip"
 AXES_USERNAME_CALLABLE = "careers.throttling.username"
 # Proxies in front of the app that append to X-Forwarded-For (production: the TLS proxy).
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0" if DEBUG else "1")
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        f"Unexpected value TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT}, use 0 or more"
+    )
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

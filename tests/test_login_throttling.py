@@ -1,0 +1,178 @@
+"""Who a request is counted against, and the limits on guessing passwords."""
+
+import pytest
+from axes.models import AccessAttempt
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from careers import throttling
+from careers.models import PasswordResetRequest, User
+
+PASSWORD = "plum-orchard-71-lantern"
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def member(db):
+    return User.objects.create_user("member@example.com", PASSWORD)
+
+
+def login(client, email="member@example.com", password=PASSWORD, **extra):
+    return client.post(reverse("login"), {"username": email, "password": password}, **extra)
+
+
+# Client addresses
+
+
+@pytest.mark.parametrize(
+    ("entry", "address"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        (" 203.0.113.7 ", "203.0.113.7"),
+        ("203.0.113.7:443", "203.0.113.7"),
+        ("2001:db8::1", "2001:db8::1"),
+        ("2001:DB8:0:0:0:0:0:1", "2001:db8::1"),
+        ("[2001:db8::1]", "2001:db8::1"),
+        ("[2001:db8::1]:443", "2001:db8::1"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("fe80::1%eth0", "fe80::1"),
+    ],
+)
+def test_a_forwarded_address_is_read_in_every_form_proxies_write(entry, address):
+    assert throttling.parse_address(entry) == address
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "unknown",
+        "_hidden",
+        "garbage",
+        "",
+        "203.0.113",
+        "203.0.113.300",
+        "203.0.113.7:",
+        "203.0.113.7:https",
+        "203.0.113.7:443:1",
+        "203.0.113.7:123456",
+        "[2001:db8::1",
+        "[2001:db8::1]443",
+        "[203.0.113.7]x",
+        "2001:db8::1::2",
+        "\x00",
+        "١٢٣.1.1.1",
+    ],
+)
+def test_anything_else_in_the_header_is_not_an_address(entry):
+    assert throttling.parse_address(entry) is None
+
+
+def forwarded(header, remote="10.0.0.2"):
+    return RequestFactory().get("/", HTTP_X_FORWARDED_FOR=header, REMOTE_ADDR=remote)
+
+
+@pytest.mark.parametrize(
+    ("header", "count", "address"),
+    [
+        ("203.0.113.9", 1, "203.0.113.9"),
+        ("6.6.6.6, 203.0.113.9", 1, "203.0.113.9"),
+        ("6.6.6.6, 203.0.113.9:51234", 1, "203.0.113.9"),
+        ("6.6.6.6, 203.0.113.9, 10.0.0.1", 2, "203.0.113.9"),
+        ("unknown, [2001:db8::9]:443", 1, "2001:db8::9"),
+        # The outermost proxy wrote no address: the connection's address is all we know.
+        ("6.6.6.6, unknown", 1, "10.0.0.2"),
+        ("6.6.6.6, not an address", 1, "10.0.0.2"),
+        # Fewer entries than proxies: the header did not come through them all.
+        ("203.0.113.9", 2, "10.0.0.2"),
+        ("", 1, "10.0.0.2"),
+        # No proxy is trusted: the header is the client's own and is ignored.
+        ("203.0.113.9", 0, "10.0.0.2"),
+    ],
+)
+def test_the_client_is_the_entry_the_outermost_trusted_proxy_appended(
+    settings, header, count, address
+):
+    settings.TRUSTED_PROXY_COUNT = count
+    assert throttling.client_ip(forwarded(header)) == address
+
+
+def test_an_unusable_remote_addr_is_no_address(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert throttling.client_ip(forwarded("", remote="")) is None
+    assert throttling.client_ip(forwarded("", remote="unix:/run/app.sock")) is None
+
+
+@pytest.mark.parametrize(
+    ("header", "address"),
+    [
+        ("203.0.113.7:443", "203.0.113.7"),
+        ("[2001:db8::1]:443", "2001:db8::1"),
+        ("2001:db8::1", "2001:db8::1"),
+        ("unknown", "127.0.0.1"),
+        ("garbage", "127.0.0.1"),
+        ("1.2.3.4, 5.6.7.8, 9.9.9.9", "9.9.9.9"),
+        (",,,", "127.0.0.1"),
+        ("x" * 4000, "127.0.0.1"),
+    ],
+)
+def test_any_forwarded_header_is_counted_and_never_a_500(settings, member, header, address):
+    settings.TRUSTED_PROXY_COUNT = 1
+    client = Client(raise_request_exception=False)
+
+    failed = login(client, password="guess", HTTP_X_FORWARDED_FOR=header)
+    reset = client.post(
+        reverse("password_reset"), {"email": member.email}, HTTP_X_FORWARDED_FOR=header
+    )
+
+    assert failed.status_code == 200
+    assert "do not match an account" in failed.content.decode()
+    assert reset.status_code == 302
+    assert reset.url == reverse("password_reset_done")
+    attempt = AccessAttempt.objects.get()
+    assert (attempt.username, attempt.failures_since_start) == (member.email, 1)
+    assert attempt.ip_address == address
+    assert PasswordResetRequest.objects.get().client_ip == address
+
+
+def test_the_client_port_does_not_make_a_new_client(settings, member):
+    """Some proxies append the client's source port, which changes with every connection."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    for port in range(40000, 40000 + settings.AXES_FAILURE_LIMIT):
+        login(
+            Client(),
+            f"someone{port}@example.com",
+            "guess",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.7:{port}",
+        )
+
+    assert login(Client(), HTTP_X_FORWARDED_FOR="203.0.113.7:50000").status_code == 429
+    assert login(Client(), HTTP_X_FORWARDED_FOR="198.51.100.4:50000").status_code == 302
+
+
+def test_rotating_what_the_client_writes_in_the_header_does_not_make_a_new_client(settings, member):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        # The client writes a new address each time; the proxy appends the one it saw.
+        header = f"192.0.2.{number}, 203.0.113.7"
+        login(Client(), f"someone{number}@example.com", "guess", HTTP_X_FORWARDED_FOR=header)
+
+    assert login(Client(), HTTP_X_FORWARDED_FOR="192.0.2.200, 203.0.113.7").status_code == 429
+    assert AccessAttempt.objects.values("ip_address").distinct().count() == 1
+
+
+def test_without_a_trusted_proxy_the_header_is_ignored(settings, member):
+    settings.TRUSTED_PROXY_COUNT = 0
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        login(
+            Client(),
+            f"someone{number}@example.com",
+            "guess",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{number}",
+        )
+
+    assert login(Client(), HTTP_X_FORWARDED_FOR="192.0.2.200").status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"127.0.0.1"}
