@@ -166,7 +166,11 @@ LOGOUT_REDIRECT_URL = "home"
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A successful login forgets that account's failures only, never its address's (the handler).
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "careers.throttling.AccountLockoutHandler"
+# The login form's field: axes files a successful login's own credentials under this name.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "careers.throttling.client_ip"

@@ -1,8 +1,12 @@
-"""Who a request comes from, and who a failed login is counted against (django-axes)."""
+"""Who a request comes from, who a failed login is counted against, and when those failures
+are forgotten (django-axes)."""
 
 import ipaddress
 import re
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from django.conf import settings
 
 # A port as proxies write it after an address: '203.0.113.7:443', '[2001:db8::1]:443'.
@@ -65,3 +69,26 @@ def username(request, credentials) -> str:
     account's failures and a change of case cannot buy more guesses."""
     value = (credentials or {}).get("username") or request.POST.get("username", "")
     return str(value).strip().lower()
+
+
+def clear_login_failures(*, username: str) -> int:
+    """Forget the failed logins counted against one account, from every address; failures from
+    those addresses against other accounts still count."""
+    deleted, _ = AccessAttempt.objects.filter(username=username).delete()
+    return deleted
+
+
+class AccountLockoutHandler(AxesDatabaseHandler):
+    """django-axes' database handler, except that a successful login forgets only the failures
+    counted against the account that logged in.
+
+    Failures are counted per account and per address (AXES_LOCKOUT_PARAMETERS). On a success,
+    axes' own handler deletes every failure that matches either of them: the account's, and
+    every failure from the client's address, whatever account it was against. Logging into an
+    account of one's own after every nine wrong guesses at someone else's would then keep both
+    counts below ten forever.
+    """
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        username = get_client_username(request, credentials)
+        return clear_login_failures(username=username) if username else 0

@@ -176,3 +176,69 @@ def test_without_a_trusted_proxy_the_header_is_ignored(settings, member):
 
     assert login(Client(), HTTP_X_FORWARDED_FOR="192.0.2.200").status_code == 429
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"127.0.0.1"}
+
+
+# A successful login forgets only its own account's failures
+
+
+def guess(email="member@example.com", times=1, ip="203.0.113.7"):
+    """Wrong passwords from one address, each from a fresh client (as a script would)."""
+    return [login(Client(), email, "guess", REMOTE_ADDR=ip).status_code for _ in range(times)]
+
+
+@pytest.fixture
+def attacker(db):
+    return User.objects.create_user("attacker@example.com", PASSWORD)
+
+
+def test_a_login_to_another_account_does_not_clear_failures(settings, member, attacker):
+    limit = settings.AXES_FAILURE_LIMIT
+    assert guess(times=limit - 1) == [200] * (limit - 1)
+    # The attacker logs into an account of their own, from the same address.
+    assert login(Client(), attacker.email, REMOTE_ADDR="203.0.113.7").status_code == 302
+
+    assert guess() == [429]
+
+    # Locked for everybody: the right password, from another address, does not get in either.
+    assert login(Client(), REMOTE_ADDR="198.51.100.4").status_code == 429
+    counted = AccessAttempt.objects.filter(username=member.email)
+    # The refused attempt counts too: the lock starts again from the latest attempt.
+    assert sum(counted.values_list("failures_since_start", flat=True)) == limit + 1
+
+
+def test_a_login_does_not_clear_its_addresss_failures_against_other_accounts(
+    settings, member, attacker
+):
+    limit = settings.AXES_FAILURE_LIMIT
+    for number in range(limit - 1):
+        guess(f"someone{number}@example.com")
+    assert login(Client(), attacker.email, REMOTE_ADDR="203.0.113.7").status_code == 302
+
+    assert guess("someone-else@example.com") == [429]
+
+    # The address is locked, whatever account it tries next...
+    assert login(Client(), REMOTE_ADDR="203.0.113.7").status_code == 429
+    # ...while the account, which nobody guessed at, still works from elsewhere.
+    assert login(Client(), REMOTE_ADDR="198.51.100.4").status_code == 302
+
+
+def test_interleaved_successes_never_buy_more_than_ten_guesses(settings, member, attacker):
+    limit = settings.AXES_FAILURE_LIMIT
+    answers = []
+    for _ in range(3):
+        answers += guess(times=3)
+        login(Client(), attacker.email, REMOTE_ADDR="203.0.113.7")
+        answers += guess(times=3, ip="198.51.100.4")
+        login(Client(), attacker.email, REMOTE_ADDR="198.51.100.4")
+
+    assert answers.index(429) == limit - 1
+    assert set(answers[limit - 1 :]) == {429}
+
+
+def test_a_successful_login_clears_the_accounts_own_failures(settings, member):
+    limit = settings.AXES_FAILURE_LIMIT
+    guess(times=limit - 1)
+    assert login(Client(), REMOTE_ADDR="198.51.100.4").status_code == 302
+    assert not AccessAttempt.objects.filter(username=member.email).exists()
+
+    assert guess(times=limit - 1) == [200] * (limit - 1)
