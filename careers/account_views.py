@@ -75,6 +75,20 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's choose-a-new-password step, which also logs the owner in.
+
+    Anyone can lock an account with ten wrong passwords (docs/production.md). Whoever follows
+    the emailed link can read the account's mail, so is its owner: logging them in here lets
+    them in however the account is locked, and the login forgets the account's failures
+    (AXES_RESET_ON_SUCCESS), so the lock is lifted too.
+    """
+
+    post_reset_login = True
+    # Two backends are configured (axes and Django's), so login() must be told which one.
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+
+
 @require_http_methods(["GET", "POST"])
 def logout_view(request):
     """POST logs out (the session is deleted on the server); GET asks for confirmation."""

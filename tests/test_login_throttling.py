@@ -1,9 +1,15 @@
-"""Who a request is counted against, and the limits on guessing passwords."""
+"""Who a request is counted against, and the limits on guessing passwords (docs/production.md,
+"Logging in: the limits, and what an attacker can and cannot do")."""
+
+import re
+from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.core import mail
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from careers import throttling
 from careers.models import PasswordResetRequest, User
@@ -242,3 +248,107 @@ def test_a_successful_login_clears_the_accounts_own_failures(settings, member):
     assert not AccessAttempt.objects.filter(username=member.email).exists()
 
     assert guess(times=limit - 1) == [200] * (limit - 1)
+
+
+# Every limit, and the way out for the owner (docs/production.md, "Logging in")
+
+
+def test_ten_wrong_passwords_from_ten_addresses_lock_the_account(settings, member):
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        guess(ip=f"192.0.2.{number}")
+
+    response = login(Client(), REMOTE_ADDR="198.51.100.4")
+
+    assert response.status_code == 429
+    assert "Too many failed log-in attempts" in response.content.decode()
+
+
+def test_ten_wrong_passwords_from_one_address_lock_that_address_only(settings, member):
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        guess(f"someone{number}@example.com")
+
+    assert login(Client(), REMOTE_ADDR="203.0.113.7").status_code == 429
+    assert login(Client(), REMOTE_ADDR="198.51.100.4").status_code == 302
+
+
+def age_failures(minutes):
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=minutes))
+
+
+def test_the_lock_ends_fifteen_minutes_after_the_latest_attempt(settings, member):
+    guess(times=settings.AXES_FAILURE_LIMIT)
+    age_failures(14)
+    # An attempt during the lock is refused, and starts the fifteen minutes again.
+    assert login(Client(), REMOTE_ADDR="198.51.100.4").status_code == 429
+    age_failures(14)
+    assert login(Client(), REMOTE_ADDR="198.51.100.4").status_code == 429
+
+    age_failures(16)
+
+    assert login(Client(), REMOTE_ADDR="198.51.100.4").status_code == 302
+
+
+def reset_password(client, email, new_password):
+    """Ask for a reset link, follow it and choose `new_password`; the last response."""
+    client.post(reverse("password_reset"), {"email": email})
+    body = mail.outbox[-1].body
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", body).group(1)
+    form_page = client.get(link, follow=True)
+    return client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+        follow=True,
+    )
+
+
+NEW_PASSWORD = "violet-harbour-38-compass"
+
+
+def test_a_completed_password_reset_lets_the_owner_in_and_lifts_the_lock(settings, member):
+    guess(times=settings.AXES_FAILURE_LIMIT)
+    owner = Client(REMOTE_ADDR="198.51.100.4")
+    assert login(owner).status_code == 429
+    # Asking for the link lifts nothing by itself: it may not be the owner asking.
+    owner.post(reverse("password_reset"), {"email": member.email})
+    assert login(Client(), REMOTE_ADDR="198.51.100.4").status_code == 429
+
+    done = reset_password(owner, member.email, NEW_PASSWORD)
+
+    assert done.status_code == 200
+    assert f"You are logged in as {member.email}" in done.content.decode()
+    assert owner.session["_auth_user_id"] == str(member.pk)
+    assert not AccessAttempt.objects.filter(username=member.email).exists()
+    assert login(Client(), password=NEW_PASSWORD, REMOTE_ADDR="192.0.2.50").status_code == 302
+
+
+def test_the_reset_lets_the_owner_in_even_from_a_locked_address(settings, member):
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        guess(f"someone{number}@example.com")
+    owner = Client(REMOTE_ADDR="203.0.113.7")
+    assert login(owner).status_code == 429
+
+    reset_password(owner, member.email, NEW_PASSWORD)
+
+    assert owner.get(reverse("account")).status_code == 200
+    # The address stays locked for the other accounts it guessed at.
+    assert guess("someone0@example.com") == [429]
+
+
+def test_resetting_ones_own_password_does_not_clear_failures_against_others(
+    settings, member, attacker
+):
+    limit = settings.AXES_FAILURE_LIMIT
+    guess(times=limit - 1)
+    reset_password(Client(REMOTE_ADDR="203.0.113.7"), attacker.email, NEW_PASSWORD)
+
+    assert guess() == [429]
+    assert login(Client(), REMOTE_ADDR="198.51.100.4").status_code == 429
+
+
+def test_the_lock_page_offers_the_reset_as_the_way_in(settings, member):
+    guess(times=settings.AXES_FAILURE_LIMIT - 1)
+
+    html = login(Client(), password="guess", REMOTE_ADDR="203.0.113.7").content.decode()
+
+    assert 'href="/accounts/password/reset/"' in html
+    assert "Setting the new password logs you in straight away" in html
