@@ -4,6 +4,7 @@ import sys
 from django.core.signals import got_request_exception
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
@@ -62,3 +63,29 @@ class DatabaseUnavailableMiddleware:
             logger.warning("Database unavailable: %s", exception)
             return unavailable_response()
         return None
+
+
+class UnreadableFormMiddleware:
+    """Answer 400 with the site's page for a form POST that declares a charset other than UTF-8.
+
+    Django refuses to read such a body (a form is UTF-8 by definition) by raising BadRequest from
+    request.POST, but does not remember that it did: every later read raises again. The CSRF
+    check reads it first; Django's 400 handling then reads it again (the default 400 view's CSRF
+    decorator, the DEBUG error page), so the answer was a 500, on every URL. Deciding here, from
+    the same test Django applies and before anything reads the body, answers every URL alike.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # request.encoding is the declared charset when Python knows it; an unknown one is
+        # ignored by Django, which then reads the form as UTF-8.
+        if (
+            request.method == "POST"
+            and request.content_type == "application/x-www-form-urlencoded"
+            and request.encoding is not None
+            and request.encoding.lower() != "utf-8"
+        ):
+            return render(request, "400.html", status=400)
+        return self.get_response(request)

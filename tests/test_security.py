@@ -15,7 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test import Client
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -198,3 +200,94 @@ def test_site_pages_need_no_inline_script_or_style(client, db, path):
 def test_unknown_host_is_refused(client, db):
     response = client.get("/", HTTP_HOST="evil.example.com")
     assert response.status_code == 400
+
+
+# Requests whose body cannot be read: a 400 with the site's own page, never a 500
+
+
+def bad_request_page(response):
+    html = response.content.decode()
+    return (
+        response.status_code == 400
+        and "We could not read that request" in html
+        and 'href="/static/css/site.css"' in html
+    )
+
+
+@pytest.fixture
+def csrf_client(db, settings):
+    """A client that, like a browser, has a CSRF cookie, so CSRF checking reads the form."""
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.cookies[settings.CSRF_COOKIE_NAME] = "k" * 32
+    return client
+
+
+FORM_PATHS = [
+    "/",
+    "/search/",
+    "/occupations/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+    "/pricing/request/",
+    "/admin/login/",
+]
+
+
+@pytest.mark.parametrize("charset", ["utf8", "UTF8", "latin-1", "iso-8859-1", "utf-16", "ascii"])
+@pytest.mark.parametrize("path", FORM_PATHS)
+def test_a_form_in_another_charset_is_a_400_with_the_site_page_on_every_url(
+    csrf_client, path, charset
+):
+    response = csrf_client.generic(
+        "POST",
+        path,
+        b"csrfmiddlewaretoken=k&username=a%40example.com",
+        content_type=f"application/x-www-form-urlencoded; charset={charset}",
+    )
+
+    assert bad_request_page(response), (response.status_code, response.content[:200])
+
+
+def test_a_form_in_another_charset_is_a_400_under_debug_too(csrf_client, settings):
+    settings.DEBUG = True
+
+    response = csrf_client.generic(
+        "POST", "/search/", b"q=a", content_type="application/x-www-form-urlencoded; charset=utf8"
+    )
+
+    assert bad_request_page(response)
+
+
+def test_a_form_with_too_many_fields_or_too_large_is_a_400_with_the_site_page(csrf_client):
+    many = "&".join(f"f{number}=1" for number in range(1200)).encode()
+    large = b"q=" + b"x" * (3 * 1024 * 1024)
+
+    for body in (many, large):
+        response = csrf_client.generic(
+            "POST", "/search/", body, content_type="application/x-www-form-urlencoded"
+        )
+        assert bad_request_page(response)
+
+
+def test_an_unknown_host_gets_the_site_page(client, db):
+    assert bad_request_page(client.get("/", HTTP_HOST="evil.example.com"))
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "UTF-8", "no-such-charset"])
+def test_a_form_in_utf8_or_an_unknown_charset_is_read_as_utf8(db, settings, charset):
+    """Django ignores a charset it does not know and reads the form as UTF-8, as browsers send."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    User = get_user_model()
+    User.objects.create_user("member@example.com", "plum-orchard-71-lantern")
+    client = Client(raise_request_exception=False)
+
+    response = client.generic(
+        "POST",
+        "/accounts/login/",
+        b"username=member%40example.com&password=plum-orchard-71-lantern",
+        content_type=f"application/x-www-form-urlencoded; charset={charset}",
+    )
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(User.objects.get().pk)
