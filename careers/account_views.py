@@ -35,8 +35,8 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("account")
     form = SignupForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
+    user = form.save() if request.method == "POST" and form.is_valid() else None
+    if user is not None:
         # Two backends are configured (axes and Django's), so login() must be told which one.
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome! Your account is ready, on the Free plan.")

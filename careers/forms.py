@@ -5,8 +5,15 @@ from django.contrib.auth.forms import (
     BaseUserCreationForm,
     UserChangeForm,
 )
+from django.db import IntegrityError, transaction
 
 from careers.models import Plan, User
+
+EMAIL_TAKEN = forms.ValidationError(
+    "An account with this email address already exists. "
+    "Log in, or reset your password if you have forgotten it.",
+    code="email_taken",
+)
 
 
 class EmailUniqueMixin:
@@ -18,11 +25,7 @@ class EmailUniqueMixin:
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
-            raise forms.ValidationError(
-                "An account with this email address already exists. "
-                "Log in, or reset your password if you have forgotten it.",
-                code="email_taken",
-            )
+            raise EMAIL_TAKEN
         return email
 
 
@@ -38,6 +41,17 @@ class SignupForm(EmailUniqueMixin, BaseUserCreationForm):
         self.fields["password1"].widget.attrs["autocomplete"] = "new-password"
         self.fields["password2"].widget.attrs["autocomplete"] = "new-password"
         self.fields["password2"].label = "Password again"
+
+    def save(self, commit=True):
+        """The new user, or None with a form error when the address was taken meanwhile."""
+        try:
+            with transaction.atomic():
+                return super().save(commit)
+        except IntegrityError:
+            # Another request (a double click) created the account between clean_email() and
+            # here; the unique constraint refused this one.
+            self.add_error("email", EMAIL_TAKEN)
+            return None
 
 
 class LoginForm(AuthenticationForm):

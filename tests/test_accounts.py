@@ -1,16 +1,20 @@
 """Sign-up, log-in, log-out, lockout, password change and reset, and the account page."""
 
 import re
+import threading
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from careers.forms import SignupForm
 from careers.models import PasswordResetRequest, Plan, User
 
 PASSWORD = "plum-orchard-71-lantern"
@@ -76,6 +80,49 @@ def test_sign_up_follows_a_local_next_but_not_a_foreign_one(client, db):
         {"email": "b@example.com", "password1": PASSWORD, "password2": PASSWORD},
     )
     assert response.url == reverse("account")
+
+
+def race(requests: int, request, *, hold, at):
+    """Send `requests` copies of `request()` from as many threads, each held at the barrier
+    once `hold` (patched with mock.patch.object) has run, so that all of them pass that point
+    before any of them goes on: the race, every time. The responses."""
+    barrier = threading.Barrier(requests, timeout=20)
+    real = getattr(hold, at)
+    responses = []
+
+    def held(*args, **kwargs):
+        result = real(*args, **kwargs)
+        barrier.wait()
+        return result
+
+    def one():
+        try:
+            responses.append(request())
+        finally:
+            connection.close()
+
+    with mock.patch.object(hold, at, held):
+        threads = [threading.Thread(target=one) for _ in range(requests)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    return responses
+
+
+def test_racing_sign_ups_with_one_address_make_one_account_and_no_error(transactional_db):
+    responses = race(
+        3,
+        lambda: signup(Client(raise_request_exception=False)),
+        hold=SignupForm,
+        at="clean_email",
+    )
+
+    assert sorted(response.status_code for response in responses) == [200, 200, 302]
+    for response in responses:
+        if response.status_code == 200:
+            assert "already exists" in response.content.decode()
+    assert User.objects.filter(email="new@example.com").count() == 1
 
 
 def test_it_refuses_an_email_taken_in_another_case(client, member):
