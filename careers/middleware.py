@@ -6,6 +6,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.cache import has_vary_header, patch_cache_control
 
 logger = logging.getLogger(__name__)
 
@@ -89,3 +90,24 @@ class UnreadableFormMiddleware:
         ):
             return render(request, "400.html", status=400)
         return self.get_response(request)
+
+
+class PrivateWhenPersonalMiddleware:
+    """Mark every response that varies on the Cookie header `Cache-Control: private`.
+
+    Such a response was built for one session: a member's profile page with the alternatives
+    their plan unlocks, the account pages, the header's "Log out". `Vary: Cookie` asks a shared
+    cache to keep one copy per cookie, but a cache that ignores Vary would hand one member's
+    page to the next visitor; `private` keeps such pages out of shared caches altogether. One
+    rule here, above the session and CSRF middleware that add `Vary: Cookie`, so that no view
+    can forget it; directives already present (no-store, no-cache, max-age) are kept.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if has_vary_header(response, "Cookie"):
+            patch_cache_control(response, private=True)
+        return response

@@ -86,6 +86,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it sees the Vary header every other middleware has added.
+    "careers.middleware.PrivateWhenPersonalMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Above the 503 middleware so that the outage page carries the policy too.
     "csp.middleware.CSPMiddleware",

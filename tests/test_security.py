@@ -291,3 +291,51 @@ def test_a_form_in_utf8_or_an_unknown_charset_is_read_as_utf8(db, settings, char
 
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(User.objects.get().pk)
+
+
+# Pages built for one session stay out of shared caches
+
+
+@pytest.fixture
+def premium_member(db):
+    from careers.models import Plan
+
+    return get_user_model().objects.create_user(
+        "premium@example.com", "plum-orchard-71-lantern", plan=Plan.PREMIUM
+    )
+
+
+def cache_directives(response) -> set[str]:
+    return {part.strip() for part in response.get("Cache-Control", "").split(",") if part.strip()}
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/pricing/", "/occupations/medical-records-specialist/", "/accounts/"]
+)
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_pages_that_depend_on_the_session_are_private(client, premium_member, path, logged_in):
+    if logged_in:
+        client.force_login(premium_member)
+
+    response = client.get(path)
+
+    assert response.status_code == (302 if path == "/accounts/" and not logged_in else 200)
+    assert "Cookie" in response["Vary"]
+    assert "private" in cache_directives(response)
+    assert "public" not in cache_directives(response)
+    if logged_in and path != "/accounts/":
+        assert "premium@example.com" not in response.content.decode()
+        assert 'action="/accounts/logout/"' in response.content.decode()
+
+
+def test_marking_private_keeps_no_store_and_no_cache(client, db):
+    directives = cache_directives(client.get("/admin/login/"))
+
+    assert {"private", "no-store", "no-cache", "must-revalidate", "max-age=0"} <= directives
+
+
+def test_a_page_the_same_for_everybody_stays_cacheable(client, db):
+    response = client.get("/robots.txt")
+
+    assert not response.has_header("Vary")
+    assert "private" not in cache_directives(response)
