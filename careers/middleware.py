@@ -1,6 +1,7 @@
 import logging
 import sys
 
+from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
@@ -110,4 +111,19 @@ class PrivateWhenPersonalMiddleware:
         response = self.get_response(request)
         if has_vary_header(response, "Cookie"):
             patch_cache_control(response, private=True)
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Send `Permissions-Policy` (settings.PERMISSIONS_POLICY) with every response: the site
+    uses no camera, microphone, location, payment or other powerful browser feature, so none
+    may be used by it or anything it could be made to load."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
         return response

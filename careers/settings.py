@@ -86,7 +86,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that it sees the Vary header every other middleware has added.
+    # First: every response gets the policy, static files and error pages included, and the
+    # private marking sees the Vary header that the middleware below add.
+    "careers.middleware.PermissionsPolicyMiddleware",
     "careers.middleware.PrivateWhenPersonalMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Above the 503 middleware so that the outage page carries the policy too.
@@ -251,6 +253,40 @@ if not DEBUG:
     # The __Host- prefix pins the cookies to this exact host, over HTTPS, path /.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Browser features the site never uses, denied to it and to anything it might load
+# (careers.middleware.PermissionsPolicyMiddleware sends `feature=()` for each).
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "gamepad",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "identity-credentials-get",
+    "idle-detection",
+    "interest-cohort",
+    "local-fonts",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "otp-credentials",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-create",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "storage-access",
+    "usb",
+    "window-management",
+    "xr-spatial-tracking",
+]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -13,10 +13,11 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -132,6 +133,7 @@ def test_production_responses_carry_the_security_headers(production, path):
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
     assert_strict_policy(headers["Content-Security-Policy"])
+    assert_denies_powerful_features(headers["Permissions-Policy"])
 
 
 def test_production_cookies_are_host_only_secure_and_prefixed(production):
@@ -339,3 +341,53 @@ def test_a_page_the_same_for_everybody_stays_cacheable(client, db):
 
     assert not response.has_header("Vary")
     assert "private" not in cache_directives(response)
+
+
+# Permissions-Policy
+
+
+def assert_denies_powerful_features(header: str) -> None:
+    allowed = dict(part.strip().split("=", 1) for part in header.split(","))
+    for feature in (
+        "camera",
+        "microphone",
+        "geolocation",
+        "payment",
+        "usb",
+        "browsing-topics",
+        "interest-cohort",
+    ):
+        assert allowed[feature] == "()", feature
+    assert set(allowed.values()) == {"()"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/robots.txt",
+        "/healthz",
+        "/no-such-page/",
+        "/accounts/login/",
+        "/admin/login/",
+        "/static/css/site.css",
+    ],
+)
+def test_every_response_denies_powerful_browser_features(client, db, path):
+    response = client.get(path)
+
+    assert response.status_code in (200, 404)
+    assert_denies_powerful_features(response["Permissions-Policy"])
+
+
+def test_the_bad_request_and_outage_pages_deny_them_too(client, db):
+    bad_host = client.get("/", HTTP_HOST="evil.example")
+    with mock.patch(
+        "occupations.models.Occupation.objects.with_profile",
+        side_effect=OperationalError("connection refused"),
+    ):
+        outage = client.get("/")
+
+    assert (bad_host.status_code, outage.status_code) == (400, 503)
+    for response in (bad_host, outage):
+        assert_denies_powerful_features(response["Permissions-Policy"])
