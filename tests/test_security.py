@@ -391,3 +391,57 @@ def test_the_bad_request_and_outage_pages_deny_them_too(client, db):
     assert (bad_host.status_code, outage.status_code) == (400, 503)
     for response in (bad_host, outage):
         assert_denies_powerful_features(response["Permissions-Policy"])
+
+
+# gunicorn, as make serve-prod and the README start it
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_prod_and_the_readme_start_gunicorn_with_its_config():
+    command = "gunicorn careers.wsgi --config python:careers.gunicorn_conf"
+    makefile = (BASE_DIR / "Makefile").read_text().replace("\\\n\t\t", "")
+    assert command in makefile
+    assert command in (BASE_DIR / "README.md").read_text()
+
+
+def test_gunicorn_sends_no_server_header(db):
+    import http.client
+    import time
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "careers.wsgi", "--config",
+         "python:careers.gunicorn_conf", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=BASE_DIR, env=production_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request(
+                    "GET",
+                    "/robots.txt",
+                    headers={"Host": "careers.example.com", "X-Forwarded-Proto": "https"},
+                )
+                response = connection.getresponse()
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode()
+                assert time.monotonic() < deadline, "gunicorn did not answer within 30 s"
+                time.sleep(0.2)
+        headers = {name.lower() for name, _ in response.getheaders()}
+        assert response.status == 200
+        assert "server" not in headers
+        # The app's own headers still come through.
+        assert {"date", "content-type", "permissions-policy"} <= headers
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
