@@ -2,12 +2,14 @@ import logging
 import sys
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core.signals import got_request_exception
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import has_vary_header, patch_cache_control
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 logger = logging.getLogger(__name__)
 
@@ -127,3 +129,28 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """WhiteNoise, except that it never serves collectstatic's manifest (staticfiles.json).
+
+    The manifest lists every collected file, the admin's and the tables' included, with the
+    hash of its content. Each of those files is public, so the list reveals no secret, but no
+    browser needs it (Django reads it from disk to write the hashed names into pages) and it
+    would save a scanner the guessing of which Django and which libraries answer here.
+    """
+
+    manifest = ManifestFilesMixin.manifest_name
+
+    def _is_manifest(self, url: str) -> bool:
+        return url == self.static_prefix + self.manifest
+
+    def add_file_to_dictionary(self, url, path, stat_cache=None):
+        # The files found at start-up (production).
+        if not self._is_manifest(url):
+            super().add_file_to_dictionary(url, path, stat_cache=stat_cache)
+
+    def candidate_paths_for_url(self, url):
+        # The files looked up on each request (WHITENOISE_AUTOREFRESH, the default under DEBUG).
+        if not self._is_manifest(url):
+            yield from super().candidate_paths_for_url(url)

@@ -93,7 +93,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Above the 503 middleware so that the outage page carries the policy too.
     "csp.middleware.CSPMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # WhiteNoise, without the manifest.
+    "careers.middleware.StaticFilesMiddleware",
     "careers.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -445,3 +445,36 @@ def test_gunicorn_sends_no_server_header(db):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+# collectstatic's manifest is not served
+
+
+@pytest.fixture
+def collected(tmp_path, settings):
+    """A STATIC_ROOT as collectstatic leaves it: a hashed file, its original, the manifest."""
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css" / "site.css").write_text("body {}")
+    (tmp_path / "css" / "site.0123456789ab.css").write_text("body {}")
+    (tmp_path / "staticfiles.json").write_text('{"paths": {"css/site.css": "x"}}')
+    settings.STATIC_ROOT = str(tmp_path)
+    settings.WHITENOISE_USE_FINDERS = False
+    return tmp_path
+
+
+@pytest.mark.parametrize("autorefresh", [False, True])
+def test_the_static_files_manifest_is_not_served(collected, settings, autorefresh):
+    from django.http import HttpResponseNotFound
+    from django.test import RequestFactory
+
+    from careers.middleware import StaticFilesMiddleware
+
+    settings.WHITENOISE_AUTOREFRESH = autorefresh
+    middleware = StaticFilesMiddleware(lambda request: HttpResponseNotFound())
+
+    def get(path):
+        return middleware(RequestFactory().get(path))
+
+    assert get("/static/staticfiles.json").status_code == 404
+    assert get("/static/css/site.0123456789ab.css").status_code == 200
+    assert get("/static/css/site.css").status_code == 200
