@@ -308,7 +308,9 @@ def _send(template: str, to: str, context: dict) -> None:
     send_mail(" ".join(subject.split()), body, None, [to])
 
 
-def sign_up(*, email: str, client_ip: str | None, site_url: str, next_url: str = ""):
+def sign_up(
+    *, email: str, client_ip: str | None, site_url: str, next_url: str = ""
+) -> SignupDecision:
     """Answer a sign-up for `email` (already normalised, lower-case): mail a link to create the
     account, or tell the address's owner that someone tried; record the request.
 

@@ -113,7 +113,13 @@ def test_a_sign_up_link_works_once(client, db, signup):
 
 @pytest.mark.parametrize(
     "path",
-    ["/accounts/signup/MQ/forged-token/", "/accounts/signup/!!!/x/", "/accounts/signup/ZZZZ/x/"],
+    [
+        "/accounts/signup/MQ/forged-token/",
+        "/accounts/signup/!!!/x/",
+        "/accounts/signup/ZZZZ/x/",
+        # Forty nines: a number too large for any key.
+        "/accounts/signup/OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OQ/x/",
+    ],
 )
 def test_a_forged_link_creates_nothing(client, db, path):
     response = choose_password(client, path)
