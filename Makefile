@@ -44,7 +44,8 @@ serve-prod: install
 	$(MANAGE) load_site_data && \
 	$(MANAGE) collectstatic --noinput -v0 && \
 	$(MANAGE) check --deploy --fail-level WARNING && \
-	exec $(UV) run --frozen gunicorn careers.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS)
+	exec $(UV) run --frozen gunicorn careers.wsgi --config python:careers.gunicorn_conf \
+		--bind 127.0.0.1:$(PORT) --workers $(WORKERS)
 
 check: $(UV_DEP)
 	$(MANAGE) check

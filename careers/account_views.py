@@ -14,8 +14,8 @@ from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods, require_POST
 
 from careers import services
-from careers.forms import LoginForm, SignupForm, UpgradeRequestForm
-from careers.models import PlanOffer, UpgradeRequest, UpgradeStatus
+from careers.forms import ChoosePasswordForm, LoginForm, SignupForm, UpgradeRequestForm
+from careers.models import PlanOffer, UpgradeRequest, UpgradeStatus, User
 from careers.plans import pricing_cards, viewer_plan
 from careers.throttling import client_ip
 
@@ -31,18 +31,68 @@ def _safe_next(request, default: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
+    """Step one: an address. The answer is the same whether or not it has an account
+    (careers.services.sign_up mails either a link or a note to the owner)."""
     if request.user.is_authenticated:
         return redirect("account")
     form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        # Two backends are configured (axes and Django's), so login() must be told which one.
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome! Your account is ready, on the Free plan.")
-        return redirect(_safe_next(request, reverse("account")))
+        decision = services.sign_up(
+            email=form.cleaned_data["email"],
+            client_ip=client_ip(request),
+            site_url=f"{request.scheme}://{request.get_host()}",
+            next_url=_safe_next(request, ""),
+        )
+        if decision is not services.SignupDecision.CLIENT_AT_LIMIT:
+            return redirect("signup_sent")
+        form.add_error(
+            None,
+            "Too many sign-ups have come from your network in the last hour. "
+            "Please try again later; a link we have already sent still works.",
+        )
+        status = 429
+    else:
+        status = 200
     return render(
-        request, "registration/signup.html", {"form": form, "next": _safe_next(request, "")}
+        request,
+        "registration/signup.html",
+        {"form": form, "next": _safe_next(request, "")},
+        status=status,
     )
+
+
+def signup_sent(request):
+    return render(request, "registration/signup_sent.html")
+
+
+@require_http_methods(["GET", "POST"])
+def signup_confirm(request, uidb64, token):
+    """Step two, behind the mailed link: choose a password, and the account exists."""
+    signup_request = services.signup_request_for_link(uidb64=uidb64, token=token)
+    if signup_request is None:
+        return render(request, "registration/signup_confirm.html", {"validlink": False})
+    # Unsaved: the password rules compare the password with the address.
+    form = ChoosePasswordForm(
+        User(email=signup_request.email), request.POST if request.method == "POST" else None
+    )
+    if request.method == "POST" and form.is_valid():
+        result = services.activate_signup(
+            signup_request=signup_request, password=form.cleaned_data["password1"]
+        )
+        if result.outcome is services.ActivationOutcome.CREATED:
+            login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome! Your account is ready, on the Free plan.")
+            return redirect(signup_request.next_url or reverse("account"))
+        # Only the address's owner can get here (the link was mailed to it), so saying that
+        # it has an account tells nobody else anything.
+        messages.info(
+            request,
+            "This email address has an account already. Log in with its password, or reset "
+            "the password if you have forgotten it.",
+        )
+        return redirect("login")
+    context = {"validlink": True, "form": form, "email": signup_request.email}
+    return render(request, "registration/signup_confirm.html", context)
 
 
 class LoginView(auth_views.LoginView):
@@ -72,6 +122,20 @@ class PasswordResetView(auth_views.PasswordResetView):
             # an address was used.
             return HttpResponseRedirect(self.get_success_url())
         return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's choose-a-new-password step, which also logs the owner in.
+
+    Anyone can lock an account with ten wrong passwords (docs/production.md). Whoever follows
+    the emailed link can read the account's mail, so is its owner: logging them in here lets
+    them in however the account is locked, and the login forgets the account's failures
+    (AXES_RESET_ON_SUCCESS), so the lock is lifted too.
+    """
+
+    post_reset_login = True
+    # Two backends are configured (axes and Django's), so login() must be told which one.
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import (
     AdminUserCreationForm,
     AuthenticationForm,
-    BaseUserCreationForm,
+    SetPasswordMixin,
     UserChangeForm,
 )
 
@@ -26,18 +26,37 @@ class EmailUniqueMixin:
         return email
 
 
-class SignupForm(EmailUniqueMixin, BaseUserCreationForm):
-    class Meta:
-        model = User
-        fields = ("email",)
-        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email"})}
+class SignupForm(forms.Form):
+    """The first step of signing up: an address, and nothing that says whether it is taken
+    (careers.services.sign_up answers alike either way)."""
 
-    def __init__(self, *args, **kwargs):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=User._meta.get_field("email").max_length,
+        help_text="We will email you a link; you choose your password there.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_email(self):
+        return User.objects.normalize_email(self.cleaned_data["email"]).lower()
+
+
+class ChoosePasswordForm(SetPasswordMixin, forms.Form):
+    """The second step, behind the mailed link: the new account's password, checked by the
+    site's password rules against the account's address too."""
+
+    password1, password2 = SetPasswordMixin.create_password_fields(
+        label1="Password", label2="Password again"
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
         super().__init__(*args, **kwargs)
-        self.fields["email"].help_text = "You will log in with it, and reset your password by it."
-        self.fields["password1"].widget.attrs["autocomplete"] = "new-password"
-        self.fields["password2"].widget.attrs["autocomplete"] = "new-password"
-        self.fields["password2"].label = "Password again"
+
+    def clean(self):
+        self.validate_passwords()
+        self.validate_password_for_user(self.user)
+        return super().clean()
 
 
 class LoginForm(AuthenticationForm):

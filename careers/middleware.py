@@ -1,10 +1,15 @@
 import logging
 import sys
 
+from django.conf import settings
+from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core.signals import got_request_exception
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.cache import has_vary_header, patch_cache_control
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 logger = logging.getLogger(__name__)
 
@@ -62,3 +67,90 @@ class DatabaseUnavailableMiddleware:
             logger.warning("Database unavailable: %s", exception)
             return unavailable_response()
         return None
+
+
+class UnreadableFormMiddleware:
+    """Answer 400 with the site's page for a form POST that declares a charset other than UTF-8.
+
+    Django refuses to read such a body (a form is UTF-8 by definition) by raising BadRequest from
+    request.POST, but does not remember that it did: every later read raises again. The CSRF
+    check reads it first; Django's 400 handling then reads it again (the default 400 view's CSRF
+    decorator, the DEBUG error page), so the answer was a 500, on every URL. Deciding here, from
+    the same test Django applies and before anything reads the body, answers every URL alike.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # request.encoding is the declared charset when Python knows it; an unknown one is
+        # ignored by Django, which then reads the form as UTF-8.
+        if (
+            request.method == "POST"
+            and request.content_type == "application/x-www-form-urlencoded"
+            and request.encoding is not None
+            and request.encoding.lower() != "utf-8"
+        ):
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+
+class PrivateWhenPersonalMiddleware:
+    """Mark every response that varies on the Cookie header `Cache-Control: private`.
+
+    Such a response was built for one session: a member's profile page with the alternatives
+    their plan unlocks, the account pages, the header's "Log out". `Vary: Cookie` asks a shared
+    cache to keep one copy per cookie, but a cache that ignores Vary would hand one member's
+    page to the next visitor; `private` keeps such pages out of shared caches altogether. One
+    rule here, above the session and CSRF middleware that add `Vary: Cookie`, so that no view
+    can forget it; directives already present (no-store, no-cache, max-age) are kept.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if has_vary_header(response, "Cookie"):
+            patch_cache_control(response, private=True)
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Send `Permissions-Policy` (settings.PERMISSIONS_POLICY) with every response: the site
+    uses no camera, microphone, location, payment or other powerful browser feature, so none
+    may be used by it or anything it could be made to load."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """WhiteNoise, except that it never serves collectstatic's manifest (staticfiles.json).
+
+    The manifest lists every collected file, the admin's and the tables' included, with the
+    hash of its content. Each of those files is public, so the list reveals no secret, but no
+    browser needs it (Django reads it from disk to write the hashed names into pages) and it
+    would save a scanner the guessing of which Django and which libraries answer here.
+    """
+
+    manifest = ManifestFilesMixin.manifest_name
+
+    def _is_manifest(self, url: str) -> bool:
+        return url == self.static_prefix + self.manifest
+
+    def add_file_to_dictionary(self, url, path, stat_cache=None):
+        # The files found at start-up (production).
+        if not self._is_manifest(url):
+            super().add_file_to_dictionary(url, path, stat_cache=stat_cache)
+
+    def candidate_paths_for_url(self, url):
+        # The files looked up on each request (WHITENOISE_AUTOREFRESH, the default under DEBUG).
+        if not self._is_manifest(url):
+            yield from super().candidate_paths_for_url(url)

@@ -230,3 +230,45 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self):
         return f"Password reset request at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SignupRequest(models.Model):
+    """One sign-up form sent (careers.services.sign_up).
+
+    Kept while its link may be used (PASSWORD_RESET_TIMEOUT), so that how often one address is
+    mailed, and how often one client signs up, can be limited across every worker. The address
+    itself is kept only for a request that mailed a link to create a new account, until the
+    link is used; the limits need only recognise the same address or client again.
+    """
+
+    email_digest = models.CharField(max_length=64)
+    client_digest = models.CharField(max_length=64, blank=True)
+    email = models.EmailField(
+        blank=True, help_text="Only while a link to create an account for it can be used."
+    )
+    next_url = models.CharField(
+        max_length=200, blank=True, help_text="A page on this site to go to once signed up."
+    )
+    mailed = models.BooleanField(help_text="False when the address had reached its limit.")
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["email_digest", "created_at"], name="signup_email_created_idx"),
+            models.Index(fields=["client_digest", "created_at"], name="signup_client_created_idx"),
+            models.Index(fields=["created_at"], name="signup_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(used_at__isnull=True) | models.Q(email=""),
+                name="signup_request_forgets_the_address_once_used",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(mailed=True) | models.Q(email=""),
+                name="signup_request_keeps_an_address_only_if_mailed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Sign-up request at {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,4 +1,5 @@
-"""Writes to accounts and plans: plan changes, upgrade requests, password-reset requests.
+"""Writes to accounts and plans: sign-ups, plan changes, upgrade requests, password-reset
+requests.
 
 Each function is one transaction. Those that change a plan or an upgrade request lock the user's
 row first, so that two staff members (or a staff member and the set_plan command) acting on the
@@ -12,17 +13,22 @@ from enum import Enum
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from careers.models import (
     PasswordResetRequest,
     Plan,
     PlanOffer,
+    SignupRequest,
     UpgradeRequest,
     UpgradeStatus,
     User,
@@ -249,3 +255,166 @@ def admit_password_reset(*, email: str, client_ip: str | None) -> ResetDecision:
             email_digest=digest, client_ip=client_ip, mailed=admitted, created_at=now
         )
     return ResetDecision.MAIL if admitted else ResetDecision.ADDRESS_AT_LIMIT
+
+
+# Sign-up. The form answers alike whether or not the address has an account, so that it tells no
+# more than logging in does: a new address is mailed a link to choose a password and create the
+# account, an address with an account is mailed a note to its owner. Limits of the same kind as
+# the reset's: a few mails an hour per address (answered alike, nothing mailed) and a generous
+# number of sign-ups an hour per client (refused with a message).
+SIGNUP_WINDOW = timedelta(hours=1)
+SIGNUP_MAILS_PER_ADDRESS = 3
+SIGNUPS_PER_CLIENT = 20
+# A link works as long as a password-reset link does; its record is kept that long.
+SIGNUP_RECORDS_KEPT = timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+
+
+class SignupDecision(Enum):
+    LINK_MAILED = "link mailed"
+    OWNER_TOLD = "owner told"  # the address has an account: its owner is told, nothing changes
+    ADDRESS_AT_LIMIT = "address at limit"  # answered as if mailed
+    CLIENT_AT_LIMIT = "client at limit"  # refused, with a message
+
+
+class SignupTokenGenerator(PasswordResetTokenGenerator):
+    """Django's password-reset tokens, for a sign-up request: signed with SECRET_KEY, valid for
+    PASSWORD_RESET_TIMEOUT, and only until the request is used (the hash covers used_at)."""
+
+    key_salt = "careers.services.SignupTokenGenerator"
+
+    def _make_hash_value(self, signup_request, timestamp):
+        return (
+            f"{signup_request.pk}{signup_request.email}{signup_request.used_at}"
+            f"{signup_request.created_at.timestamp()}{timestamp}"
+        )
+
+
+signup_tokens = SignupTokenGenerator()
+
+
+def _digest(purpose: str, value: str) -> str:
+    return salted_hmac(f"careers.signup.{purpose}", value).hexdigest()
+
+
+def _send(template: str, to: str, context: dict) -> None:
+    subject = render_to_string(f"careers/email/{template}_subject.txt", context)
+    body = render_to_string(f"careers/email/{template}.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [to])
+
+
+def sign_up(
+    *, email: str, client_ip: str | None, site_url: str, next_url: str = ""
+) -> SignupDecision:
+    """Answer a sign-up for `email` (already normalised, lower-case): mail a link to create the
+    account, or tell the address's owner that someone tried; record the request.
+
+    `site_url` ('https://careers.example.com') starts the links in the mail; `next_url` is a
+    page of this site, already checked, to go to once the account exists.
+    """
+    now = timezone.now()
+    since = now - SIGNUP_WINDOW
+    if len(next_url) > SignupRequest._meta.get_field("next_url").max_length:
+        next_url = ""  # a convenience only: the account page will do
+    email_digest = _digest("email", email)
+    client_digest = _digest("client", client_ip) if client_ip else ""
+    with transaction.atomic():
+        SignupRequest.objects.filter(created_at__lt=now - SIGNUP_RECORDS_KEPT).delete()
+        recent = SignupRequest.objects.filter(created_at__gte=since)
+        if client_digest and (
+            recent.filter(client_digest=client_digest).count() >= SIGNUPS_PER_CLIENT
+        ):
+            return SignupDecision.CLIENT_AT_LIMIT
+        mailed = recent.filter(email_digest=email_digest, mailed=True).count()
+        if mailed >= SIGNUP_MAILS_PER_ADDRESS:
+            decision = SignupDecision.ADDRESS_AT_LIMIT
+        elif User.objects.filter(email=email).exists():
+            decision = SignupDecision.OWNER_TOLD
+        else:
+            decision = SignupDecision.LINK_MAILED
+        record = SignupRequest(
+            email_digest=email_digest,
+            client_digest=client_digest,
+            email=email if decision is SignupDecision.LINK_MAILED else "",
+            next_url=next_url if decision is SignupDecision.LINK_MAILED else "",
+            mailed=decision is not SignupDecision.ADDRESS_AT_LIMIT,
+            created_at=now,
+        )
+        record.full_clean()
+        record.save()
+        if decision is SignupDecision.LINK_MAILED:
+            link = site_url + reverse(
+                "signup_confirm",
+                kwargs={
+                    "uidb64": urlsafe_base64_encode(force_bytes(record.pk)),
+                    "token": signup_tokens.make_token(record),
+                },
+            )
+            context = {"email": email, "link": link}
+
+            def mail_signup_link():  # a named function: Django logs a failure by its name
+                _send("signup_link", email, context)
+
+            transaction.on_commit(mail_signup_link, robust=True)
+        elif decision is SignupDecision.OWNER_TOLD:
+            context = {
+                "email": email,
+                "login_link": site_url + reverse("login"),
+                "reset_link": site_url + reverse("password_reset"),
+            }
+
+            def mail_signup_notice():
+                _send("signup_taken", email, context)
+
+            transaction.on_commit(mail_signup_notice, robust=True)
+    return decision
+
+
+def signup_request_for_link(*, uidb64: str, token: str) -> SignupRequest | None:
+    """The unused sign-up request a mailed link names, or None when the link is forged, used
+    or out of date."""
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, UnicodeDecodeError, OverflowError):
+        return None
+    signup_request = (
+        SignupRequest.objects.filter(pk=pk, used_at__isnull=True).exclude(email="").first()
+    )
+    if signup_request is None or not signup_tokens.check_token(signup_request, token):
+        return None
+    return signup_request
+
+
+class ActivationOutcome(Enum):
+    CREATED = "created"
+    LINK_USED = "link used"  # by another request just now (a double click)
+    ADDRESS_TAKEN = "address taken"  # another link, or staff, created the account meanwhile
+
+
+@dataclass(frozen=True)
+class ActivationResult:
+    outcome: ActivationOutcome
+    user: User | None = None
+
+
+@transaction.atomic
+def activate_signup(*, signup_request, password: str) -> ActivationResult:
+    """Create the Free account a sign-up request's link was mailed for, with `password`
+    (validated by the caller). The request is used up, and forgets the address, either way."""
+    locked = SignupRequest.objects.select_for_update().get(pk=signup_request.pk)
+    if locked.used_at is not None:
+        return ActivationResult(ActivationOutcome.LINK_USED)
+    email = locked.email
+    locked.email = ""
+    locked.used_at = timezone.now()
+    locked.save(update_fields=["email", "used_at"])
+    try:
+        # A savepoint: the unique email, not a check beforehand, decides between two links
+        # used at once, so the loser rolls back to here and the request stays used.
+        with transaction.atomic():
+            user = User(email=email, plan=Plan.FREE)
+            user.set_password(password)
+            user.full_clean(validate_unique=False)
+            user.save()
+    except IntegrityError:
+        return ActivationResult(ActivationOutcome.ADDRESS_TAKEN)
+    return ActivationResult(ActivationOutcome.CREATED, user)

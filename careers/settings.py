@@ -75,13 +75,20 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response gets the policy, static files and error pages included, and the
+    # private marking sees the Vary header that the middleware below add.
+    "careers.middleware.PermissionsPolicyMiddleware",
+    "careers.middleware.PrivateWhenPersonalMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Above the 503 middleware so that the outage page carries the policy too.
     "csp.middleware.CSPMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # WhiteNoise, without the manifest.
+    "careers.middleware.StaticFilesMiddleware",
     "careers.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, the first to read a form.
+    "careers.middleware.UnreadableFormMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -149,13 +156,21 @@ LOGOUT_REDIRECT_URL = "home"
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A successful login forgets that account's failures only, never its address's (the handler).
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "careers.throttling.AccountLockoutHandler"
+# The login form's field: axes files a successful login's own credentials under this name.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "careers.throttling.client_ip"
 AXES_USERNAME_CALLABLE = "careers.throttling.username"
 # Proxies in front of the app that append to X-Forwarded-For (production: the TLS proxy).
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0" if DEBUG else "1")
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        f"Unexpected value TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT}, use 0 or more"
+    )
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -218,6 +233,40 @@ if not DEBUG:
     # The __Host- prefix pins the cookies to this exact host, over HTTPS, path /.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Browser features the site never uses, denied to it and to anything it might load
+# (careers.middleware.PermissionsPolicyMiddleware sends `feature=()` for each).
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "gamepad",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "identity-credentials-get",
+    "idle-detection",
+    "interest-cohort",
+    "local-fonts",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "otp-credentials",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-create",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "storage-access",
+    "usb",
+    "window-management",
+    "xr-spatial-tracking",
+]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -18,5 +18,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "careers.views.bad_request"
 handler404 = "careers.views.page_not_found"
 handler500 = "careers.views.server_error"

@@ -23,6 +23,12 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines), content_type="text/plain")
 
 
+def bad_request(request, exception):
+    # The site's page rather than Django's bare one. And not Django's view, whose CSRF decorator
+    # reads request.POST: when the body was the trouble, reading it again can raise again.
+    return render(request, "400.html", status=400)
+
+
 def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 

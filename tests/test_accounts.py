@@ -1,17 +1,22 @@
 """Sign-up, log-in, log-out, lockout, password change and reset, and the account page."""
 
 import re
-from datetime import timedelta
+import threading
+from datetime import datetime, timedelta
+from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from careers.models import PasswordResetRequest, Plan, User
+from careers import services
+from careers.forms import SignupForm
+from careers.models import PasswordResetRequest, Plan, SignupRequest, User
 
 PASSWORD = "plum-orchard-71-lantern"
 
@@ -27,10 +32,23 @@ def member(db):
     return User.objects.create_user("member@example.com", PASSWORD)
 
 
-def signup(client, **overrides):
-    data = {"email": "new@example.com", "password1": PASSWORD, "password2": PASSWORD}
-    data.update(overrides)
-    return client.post(reverse("signup"), data)
+@pytest.fixture
+def signup(django_capture_on_commit_callbacks):
+    """signup(client, email): send the sign-up form, and the mail it sends once committed."""
+
+    def post(client, email="new@example.com", path=None, **extra):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(path or reverse("signup"), {"email": email}, **extra)
+
+    return post
+
+
+def link_in(message) -> str:
+    return re.search(r"http://testserver(/accounts/signup/\S+/\S+/)", message.body).group(1)
+
+
+def choose_password(client, link, password=PASSWORD, again=None):
+    return client.post(link, {"password1": password, "password2": again or password})
 
 
 def login(client, email="member@example.com", password=PASSWORD):
@@ -47,44 +65,110 @@ def test_urls_live_where_the_issue_says():
     assert reverse("password_reset").startswith("/accounts/")
 
 
-# Sign-up
+# Sign-up: an address, a mailed link, a password
 
 
-def test_it_signs_up_on_the_free_plan_and_logs_in(client, db):
+def test_it_signs_up_by_an_emailed_link_on_the_free_plan_and_logs_in(client, db, signup):
     response = signup(client, email="New.Person@Example.com")
 
     assert response.status_code == 302
-    assert response.url == reverse("account")
+    assert response.url == reverse("signup_sent")
+    assert "Check your email" in client.get(response.url).content.decode()
+    # Nothing exists until the link is followed.
+    assert not User.objects.exists()
+    [message] = mail.outbox
+    assert message.to == ["new.person@example.com"]
+    assert message.subject == "Finish creating your Career Explorer account"
+
+    link = link_in(message)
+    form_page = client.get(link)
+    assert form_page.status_code == 200
+    assert "Choose your password" in form_page.content.decode()
+    assert "new.person@example.com" in form_page.content.decode()
+    done = choose_password(client, link)
+
+    assert done.status_code == 302
+    assert done.url == reverse("account")
     user = User.objects.get()
     assert user.email == "new.person@example.com"
     assert user.plan == Plan.FREE
+    assert user.is_active
     assert user.check_password(PASSWORD)
     assert client.session["_auth_user_id"] == str(user.pk)
-    page = client.get(reverse("account"))
-    assert "new.person@example.com" in page.content.decode()
+    assert "new.person@example.com" in client.get(reverse("account")).content.decode()
 
 
-def test_sign_up_follows_a_local_next_but_not_a_foreign_one(client, db):
-    response = client.post(
-        f"{reverse('signup')}?next=/pricing/",
-        {"email": "a@example.com", "password1": PASSWORD, "password2": PASSWORD},
-    )
-    assert response.url == "/pricing/"
-    other = Client()
-    response = other.post(
-        f"{reverse('signup')}?next=https://evil.example/",
-        {"email": "b@example.com", "password1": PASSWORD, "password2": PASSWORD},
-    )
-    assert response.url == reverse("account")
+def test_a_sign_up_link_works_once(client, db, signup):
+    signup(client)
+    link = link_in(mail.outbox[0])
+    assert choose_password(client, link).status_code == 302
+
+    again = choose_password(Client(), link, password="another-pass-phrase-93")
+
+    assert again.status_code == 200
+    assert "This link no longer works" in again.content.decode()
+    assert User.objects.get().check_password(PASSWORD)
+    assert SignupRequest.objects.get().email == ""
 
 
-def test_it_refuses_an_email_taken_in_another_case(client, member):
-    response = signup(client, email="MEMBER@example.COM")
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/signup/MQ/forged-token/",
+        "/accounts/signup/!!!/x/",
+        "/accounts/signup/ZZZZ/x/",
+        # Forty nines: a number too large for any key.
+        "/accounts/signup/OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OQ/x/",
+    ],
+)
+def test_a_forged_link_creates_nothing(client, db, path):
+    response = choose_password(client, path)
 
     assert response.status_code == 200
-    assert "already exists" in response.content.decode()
+    assert "This link no longer works" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_a_link_older_than_three_days_creates_nothing(client, db, signup):
+    signup(client)
+    link = link_in(mail.outbox[0])
+    # Django's tokens count naive local seconds (PasswordResetTokenGenerator._now).
+    later = datetime.now() + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60)
+
+    with mock.patch.object(services.signup_tokens, "_now", return_value=later):
+        response = choose_password(client, link)
+
+    assert "This link no longer works" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_signing_up_with_a_taken_address_answers_alike_and_tells_the_owner(client, member, signup):
+    new = signup(Client(), email="someone-new@example.com")
+    taken = signup(client, email="MEMBER@example.COM")
+
+    assert (taken.status_code, taken.url) == (new.status_code, new.url)
+    assert client.get(taken.url).content == Client().get(new.url).content
+    notice = mail.outbox[1]
+    assert notice.to == ["member@example.com"]
+    assert notice.subject == "Someone tried to sign up with your email address"
+    assert "http://testserver/accounts/login/" in notice.body
+    assert "http://testserver/accounts/password/reset/" in notice.body
+    assert "/accounts/signup/" not in notice.body
+    # Nothing about the account changed, and no second account can come of it.
     assert User.objects.count() == 1
-    assert "_auth_user_id" not in client.session
+    member.refresh_from_db()
+    assert member.check_password(PASSWORD)
+    assert SignupRequest.objects.get(email="").next_url == ""
+
+
+def test_sign_up_follows_a_local_next_but_not_a_foreign_one(db, signup):
+    for number, (target, landing) in enumerate(
+        [("/pricing/", "/pricing/"), ("https://evil.example/", reverse("account"))]
+    ):
+        client = Client()
+        signup(client, email=f"n{number}@example.com", path=f"{reverse('signup')}?next={target}")
+
+        assert choose_password(client, link_in(mail.outbox[-1])).url == landing
 
 
 @pytest.mark.parametrize(
@@ -96,32 +180,202 @@ def test_it_refuses_an_email_taken_in_another_case(client, member):
         ("new@example.com", "too similar"),
     ],
 )
-def test_it_refuses_a_weak_password_with_the_reason(client, db, password, message):
-    response = signup(client, password1=password, password2=password)
+def test_it_refuses_a_weak_password_with_the_reason(client, db, signup, password, message):
+    signup(client)
+    link = link_in(mail.outbox[0])
+
+    response = choose_password(client, link, password=password)
 
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not User.objects.exists()
+    # The link still works for a better password.
+    assert choose_password(client, link).status_code == 302
 
 
 @pytest.mark.parametrize(
     "data",
     [
         {},
-        {"email": "not an email", "password1": PASSWORD, "password2": PASSWORD},
-        {"email": "x@example.com", "password1": PASSWORD, "password2": PASSWORD + "x"},
-        {"email": "x@example.com", "password1": PASSWORD},
-        {"email": "x" * 300 + "@example.com", "password1": PASSWORD, "password2": PASSWORD},
-        {"email": "x@example.com\x00", "password1": PASSWORD, "password2": PASSWORD},
-        {"email": ["a@example.com", "b@example.com"], "password1": "", "password2": ""},
+        {"email": ""},
+        {"email": "not an email"},
+        {"email": "x" * 300 + "@example.com"},
+        {"email": "x@example.com\x00"},
+        {"email": ["not an email", "still not"]},
     ],
 )
-def test_a_bad_sign_up_form_shows_errors_never_a_500(client, db, data):
-    response = client.post(reverse("signup"), data)
+def test_a_bad_sign_up_form_shows_errors_never_a_500(client, db, signup, data):
+    with mock.patch.object(services, "sign_up") as sign_up:
+        response = client.post(reverse("signup"), data)
+
+    assert response.status_code == 200
+    assert 'class="errorlist' in response.content.decode()
+    sign_up.assert_not_called()
+    assert not SignupRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"password1": PASSWORD},
+        {"password1": PASSWORD, "password2": PASSWORD + "x"},
+        {"password1": [PASSWORD, "x"], "password2": "y"},
+        {"password1": PASSWORD + "\x00", "password2": PASSWORD + "\x00"},
+    ],
+)
+def test_a_bad_password_form_shows_errors_never_a_500(client, db, signup, data):
+    signup(client)
+
+    response = client.post(link_in(mail.outbox[0]), data)
 
     assert response.status_code == 200
     assert 'class="errorlist' in response.content.decode()
     assert not User.objects.exists()
+
+
+# Sign-up limits
+
+
+def test_sign_up_mails_one_address_at_most_three_times_an_hour(client, member, signup):
+    for email in ("new@example.com", "member@example.com"):
+        responses = [signup(client, email=email.upper() if n % 2 else email) for n in range(4)]
+
+        # The fourth is answered exactly like the others, but mails nothing.
+        assert {(response.status_code, response.url) for response in responses} == {
+            (302, reverse("signup_sent"))
+        }
+        assert [message.to for message in mail.outbox].count([email]) == 3
+    assert (
+        list(SignupRequest.objects.order_by("created_at").values_list("mailed", flat=True))
+        == [True, True, True, False] * 2
+    )
+
+
+def test_the_sign_up_limit_per_address_lifts_after_an_hour(client, db, signup):
+    for _ in range(3):
+        signup(client)
+    SignupRequest.objects.update(created_at=timezone.now() - timedelta(minutes=61))
+
+    signup(client)
+
+    assert len(mail.outbox) == 4
+
+
+def test_a_client_signing_up_too_often_is_refused_with_a_429_and_no_mail(db, signup):
+    for number in range(20):
+        response = signup(Client(), email=f"n{number}@example.com", REMOTE_ADDR="203.0.113.7")
+        assert response.status_code == 302
+
+    refused = signup(Client(), email="one-more@example.com", REMOTE_ADDR="203.0.113.7")
+
+    assert refused.status_code == 429
+    assert "Too many sign-ups have come from your network" in refused.content.decode()
+    assert len(mail.outbox) == 20
+    assert SignupRequest.objects.count() == 20
+    # Another client is not held back by this one.
+    assert signup(Client(), email="one-more@example.com", REMOTE_ADDR="198.51.100.4").url == (
+        reverse("signup_sent")
+    )
+    assert len(mail.outbox) == 21
+
+
+def test_sign_up_requests_keep_digests_and_are_forgotten_after_three_days(client, db, signup):
+    signup(client, email="old@example.com", REMOTE_ADDR="203.0.113.7")
+    SignupRequest.objects.update(created_at=timezone.now() - timedelta(days=3, minutes=1))
+
+    signup(client, email="pending@example.com", REMOTE_ADDR="203.0.113.7")
+
+    kept = SignupRequest.objects.get()
+    assert "pending" not in kept.email_digest and "@" not in kept.email_digest
+    assert "203.0.113" not in kept.client_digest and kept.client_digest
+    # The address stays only while its link can be used.
+    assert kept.email == "pending@example.com"
+    choose_password(client, link_in(mail.outbox[-1]))
+    kept.refresh_from_db()
+    assert (kept.email, kept.used_at is not None) == ("", True)
+
+
+# Double clicks and two tabs: never a 500, never two accounts
+
+
+def race(requests: int, request, *, hold, at):
+    """Send `requests` copies of `request()` from as many threads, each held at the barrier
+    once `hold.at` (patched) has run, so that all of them pass that point before any of them
+    goes on: the race, every time. The responses."""
+    barrier = threading.Barrier(requests, timeout=20)
+    real = getattr(hold, at)
+    responses = []
+
+    def held(*args, **kwargs):
+        result = real(*args, **kwargs)
+        barrier.wait()
+        return result
+
+    def one():
+        try:
+            responses.append(request())
+        finally:
+            connection.close()
+
+    with mock.patch.object(hold, at, held):
+        threads = [threading.Thread(target=one) for _ in range(requests)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    return responses
+
+
+def test_racing_sign_ups_with_one_address_all_get_the_same_answer(transactional_db, signup):
+    responses = race(
+        3, lambda: signup(Client(raise_request_exception=False)), hold=SignupForm, at="clean_email"
+    )
+
+    assert [(response.status_code, response.url) for response in responses] == [
+        (302, reverse("signup_sent"))
+    ] * 3
+    assert not User.objects.exists()
+    assert SignupRequest.objects.filter(email="new@example.com").count() == 3
+
+
+def landings(responses):
+    return sorted(response.url for response in responses if response.status_code == 302)
+
+
+def test_racing_uses_of_one_link_make_one_account_and_no_error(transactional_db, signup):
+    signup(Client())
+    link = link_in(mail.outbox[0])
+
+    responses = race(
+        3,
+        lambda: choose_password(Client(raise_request_exception=False), link),
+        hold=services.SignupTokenGenerator,
+        at="check_token",
+    )
+
+    # One made the account and is logged in; the others are sent to log in with it.
+    assert landings(responses) == [reverse("account")] + [reverse("login")] * 2
+    assert User.objects.get().email == "new@example.com"
+
+
+def test_two_links_for_one_address_used_at_once_make_one_account_and_no_error(
+    transactional_db, signup
+):
+    signup(Client())
+    signup(Client())
+    links = iter([link_in(message) for message in mail.outbox])
+
+    responses = race(
+        2,
+        lambda: choose_password(Client(raise_request_exception=False), next(links)),
+        hold=services.SignupTokenGenerator,
+        at="check_token",
+    )
+
+    assert landings(responses) == [reverse("account"), reverse("login")]
+    assert User.objects.get().email == "new@example.com"
+    assert not SignupRequest.objects.exclude(email="").exists()
 
 
 def test_a_logged_in_user_is_sent_from_sign_up_to_the_account(client, member):
@@ -375,7 +629,7 @@ def test_the_account_page_shows_the_plan_and_what_it_unlocks(client, member):
 @pytest.mark.parametrize(
     ("name", "data"),
     [
-        ("signup", {"email": "c@example.com", "password1": PASSWORD, "password2": PASSWORD}),
+        ("signup", {"email": "c@example.com"}),
         ("login", {"username": "member@example.com", "password": PASSWORD}),
         ("logout", {}),
         ("password_reset", {"email": "member@example.com"}),

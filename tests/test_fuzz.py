@@ -139,6 +139,8 @@ PAGE_TYPES = {
     "profile-csv": ("salaries:occupation-csv", {"slug": "profile_slug"}),
     "pricing": ("pricing", {}),
     "signup": ("signup", {}),
+    "signup-sent": ("signup_sent", {}),
+    "signup-confirm": ("signup_confirm", {"uidb64": "signup_uid", "token": "signup_token"}),
     "login": ("login", {}),
     "admin-login": ("admin:login", {}),
     "robots": ("robots-txt", {}),
@@ -178,6 +180,9 @@ def pages(wages):
         "profile_code": profile.soc_code,
         "data_only_slug": data_only.slug,
         "abbr": "ca",
+        # A link that names no sign-up: the page explains that it no longer works.
+        "signup_uid": "MQ",
+        "signup_token": "forged-token",
     }
     return {
         page_type: reverse(name, kwargs={key: data[value] for key, value in kwargs.items()})

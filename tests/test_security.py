@@ -13,9 +13,12 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
-from django.db import connection
+from django.contrib.auth import get_user_model
+from django.db import OperationalError, connection
+from django.test import Client
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -130,6 +133,7 @@ def test_production_responses_carry_the_security_headers(production, path):
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
     assert_strict_policy(headers["Content-Security-Policy"])
+    assert_denies_powerful_features(headers["Permissions-Policy"])
 
 
 def test_production_cookies_are_host_only_secure_and_prefixed(production):
@@ -198,3 +202,279 @@ def test_site_pages_need_no_inline_script_or_style(client, db, path):
 def test_unknown_host_is_refused(client, db):
     response = client.get("/", HTTP_HOST="evil.example.com")
     assert response.status_code == 400
+
+
+# Requests whose body cannot be read: a 400 with the site's own page, never a 500
+
+
+def bad_request_page(response):
+    html = response.content.decode()
+    return (
+        response.status_code == 400
+        and "We could not read that request" in html
+        and 'href="/static/css/site.css"' in html
+    )
+
+
+@pytest.fixture
+def csrf_client(db, settings):
+    """A client that, like a browser, has a CSRF cookie, so CSRF checking reads the form."""
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.cookies[settings.CSRF_COOKIE_NAME] = "k" * 32
+    return client
+
+
+FORM_PATHS = [
+    "/",
+    "/search/",
+    "/occupations/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+    "/pricing/request/",
+    "/admin/login/",
+]
+
+
+@pytest.mark.parametrize("charset", ["utf8", "UTF8", "latin-1", "iso-8859-1", "utf-16", "ascii"])
+@pytest.mark.parametrize("path", FORM_PATHS)
+def test_a_form_in_another_charset_is_a_400_with_the_site_page_on_every_url(
+    csrf_client, path, charset
+):
+    response = csrf_client.generic(
+        "POST",
+        path,
+        b"csrfmiddlewaretoken=k&username=a%40example.com",
+        content_type=f"application/x-www-form-urlencoded; charset={charset}",
+    )
+
+    assert bad_request_page(response), (response.status_code, response.content[:200])
+
+
+def test_a_form_in_another_charset_is_a_400_under_debug_too(csrf_client, settings):
+    settings.DEBUG = True
+
+    response = csrf_client.generic(
+        "POST", "/search/", b"q=a", content_type="application/x-www-form-urlencoded; charset=utf8"
+    )
+
+    assert bad_request_page(response)
+
+
+def test_a_form_with_too_many_fields_or_too_large_is_a_400_with_the_site_page(csrf_client):
+    many = "&".join(f"f{number}=1" for number in range(1200)).encode()
+    large = b"q=" + b"x" * (3 * 1024 * 1024)
+
+    for body in (many, large):
+        response = csrf_client.generic(
+            "POST", "/search/", body, content_type="application/x-www-form-urlencoded"
+        )
+        assert bad_request_page(response)
+
+
+def test_an_unknown_host_gets_the_site_page(client, db):
+    assert bad_request_page(client.get("/", HTTP_HOST="evil.example.com"))
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "UTF-8", "no-such-charset"])
+def test_a_form_in_utf8_or_an_unknown_charset_is_read_as_utf8(db, settings, charset):
+    """Django ignores a charset it does not know and reads the form as UTF-8, as browsers send."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    User = get_user_model()
+    User.objects.create_user("member@example.com", "plum-orchard-71-lantern")
+    client = Client(raise_request_exception=False)
+
+    response = client.generic(
+        "POST",
+        "/accounts/login/",
+        b"username=member%40example.com&password=plum-orchard-71-lantern",
+        content_type=f"application/x-www-form-urlencoded; charset={charset}",
+    )
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(User.objects.get().pk)
+
+
+# Pages built for one session stay out of shared caches
+
+
+@pytest.fixture
+def premium_member(db):
+    from careers.models import Plan
+
+    return get_user_model().objects.create_user(
+        "premium@example.com", "plum-orchard-71-lantern", plan=Plan.PREMIUM
+    )
+
+
+def cache_directives(response) -> set[str]:
+    return {part.strip() for part in response.get("Cache-Control", "").split(",") if part.strip()}
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/pricing/", "/occupations/medical-records-specialist/", "/accounts/"]
+)
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_pages_that_depend_on_the_session_are_private(client, premium_member, path, logged_in):
+    if logged_in:
+        client.force_login(premium_member)
+
+    response = client.get(path)
+
+    assert response.status_code == (302 if path == "/accounts/" and not logged_in else 200)
+    assert "Cookie" in response["Vary"]
+    assert "private" in cache_directives(response)
+    assert "public" not in cache_directives(response)
+    if logged_in and path != "/accounts/":
+        assert "premium@example.com" not in response.content.decode()
+        assert 'action="/accounts/logout/"' in response.content.decode()
+
+
+def test_marking_private_keeps_no_store_and_no_cache(client, db):
+    directives = cache_directives(client.get("/admin/login/"))
+
+    assert {"private", "no-store", "no-cache", "must-revalidate", "max-age=0"} <= directives
+
+
+def test_a_page_the_same_for_everybody_stays_cacheable(client, db):
+    response = client.get("/robots.txt")
+
+    assert not response.has_header("Vary")
+    assert "private" not in cache_directives(response)
+
+
+# Permissions-Policy
+
+
+def assert_denies_powerful_features(header: str) -> None:
+    allowed = dict(part.strip().split("=", 1) for part in header.split(","))
+    for feature in (
+        "camera",
+        "microphone",
+        "geolocation",
+        "payment",
+        "usb",
+        "browsing-topics",
+        "interest-cohort",
+    ):
+        assert allowed[feature] == "()", feature
+    assert set(allowed.values()) == {"()"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/robots.txt",
+        "/healthz",
+        "/no-such-page/",
+        "/accounts/login/",
+        "/admin/login/",
+        "/static/css/site.css",
+    ],
+)
+def test_every_response_denies_powerful_browser_features(client, db, path):
+    response = client.get(path)
+
+    assert response.status_code in (200, 404)
+    assert_denies_powerful_features(response["Permissions-Policy"])
+
+
+def test_the_bad_request_and_outage_pages_deny_them_too(client, db):
+    bad_host = client.get("/", HTTP_HOST="evil.example")
+    with mock.patch(
+        "occupations.models.Occupation.objects.with_profile",
+        side_effect=OperationalError("connection refused"),
+    ):
+        outage = client.get("/")
+
+    assert (bad_host.status_code, outage.status_code) == (400, 503)
+    for response in (bad_host, outage):
+        assert_denies_powerful_features(response["Permissions-Policy"])
+
+
+# gunicorn, as make serve-prod and the README start it
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_prod_and_the_readme_start_gunicorn_with_its_config():
+    command = "gunicorn careers.wsgi --config python:careers.gunicorn_conf"
+    makefile = (BASE_DIR / "Makefile").read_text().replace("\\\n\t\t", "")
+    assert command in makefile
+    assert command in (BASE_DIR / "README.md").read_text()
+
+
+def test_gunicorn_sends_no_server_header(db):
+    import http.client
+    import time
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "careers.wsgi", "--config",
+         "python:careers.gunicorn_conf", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=BASE_DIR, env=production_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request(
+                    "GET",
+                    "/robots.txt",
+                    headers={"Host": "careers.example.com", "X-Forwarded-Proto": "https"},
+                )
+                response = connection.getresponse()
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode()
+                assert time.monotonic() < deadline, "gunicorn did not answer within 30 s"
+                time.sleep(0.2)
+        headers = {name.lower() for name, _ in response.getheaders()}
+        assert response.status == 200
+        assert "server" not in headers
+        # The app's own headers still come through.
+        assert {"date", "content-type", "permissions-policy"} <= headers
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+# collectstatic's manifest is not served
+
+
+@pytest.fixture
+def collected(tmp_path, settings):
+    """A STATIC_ROOT as collectstatic leaves it: a hashed file, its original, the manifest."""
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css" / "site.css").write_text("body {}")
+    (tmp_path / "css" / "site.0123456789ab.css").write_text("body {}")
+    (tmp_path / "staticfiles.json").write_text('{"paths": {"css/site.css": "x"}}')
+    settings.STATIC_ROOT = str(tmp_path)
+    settings.WHITENOISE_USE_FINDERS = False
+    return tmp_path
+
+
+@pytest.mark.parametrize("autorefresh", [False, True])
+def test_the_static_files_manifest_is_not_served(collected, settings, autorefresh):
+    from django.http import HttpResponseNotFound
+    from django.test import RequestFactory
+
+    from careers.middleware import StaticFilesMiddleware
+
+    settings.WHITENOISE_AUTOREFRESH = autorefresh
+    middleware = StaticFilesMiddleware(lambda request: HttpResponseNotFound())
+
+    def get(path):
+        return middleware(RequestFactory().get(path))
+
+    assert get("/static/staticfiles.json").status_code == 404
+    assert get("/static/css/site.0123456789ab.css").status_code == 200
+    assert get("/static/css/site.css").status_code == 200

@@ -22,6 +22,7 @@ PAGES = {
     "search-no-results": "/search/?q=zzqxj",
     "pricing": "/pricing/",
     "signup": "/accounts/signup/",
+    "signup-sent": "/accounts/signup/sent/",
     "login": "/accounts/login/",
     "account": "/accounts/",
     "password-change": "/accounts/password/change/",

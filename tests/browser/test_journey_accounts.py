@@ -1,7 +1,9 @@
-"""A visitor signs up, sees the Free plan's alternatives, is upgraded by staff in the admin,
-and sees every alternative on the next visit."""
+"""A visitor signs up by an emailed link, sees the Free plan's alternatives, is upgraded by staff
+in the admin, and sees every alternative on the next visit."""
 
 import re
+
+from django.core import mail
 
 PROFILE = "medical-records-specialist"
 
@@ -12,17 +14,28 @@ def alternatives_shown(page):
 
 
 def test_visitor_signs_up_sees_free_alternatives_and_more_once_staff_upgrade_them(
-    page, new_page, django_user_model
+    page, new_page, django_user_model, assert_accessible
 ):
     from careers.models import Plan, PlanOffer
 
     free_limit = PlanOffer.objects.get(plan=Plan.FREE).alternatives_limit
     page.goto("/accounts/signup/")
     page.get_by_label("Email").fill("reader@example.com")
+    page.get_by_role("main").get_by_role("button", name="Create account").click()
+    page.wait_for_url(re.compile(r"/accounts/signup/sent/$"))
+    assert page.get_by_role("heading", name="Check your email").is_visible()
+    assert not django_user_model.objects.exists()
+
+    # The link in the email opens the last step: choosing the password.
+    [message] = mail.outbox
+    assert message.to == ["reader@example.com"]
+    link = re.search(r"https?://\S+/accounts/signup/\S+/\S+/", message.body).group(0)
+    page.goto(link)
+    assert_accessible(page)
     page.get_by_label(re.compile(r"^Password:?$")).fill("a-long-pass-phrase-42")
     page.get_by_label("Password again").fill("a-long-pass-phrase-42")
     page.get_by_role("main").get_by_role("button", name="Create account").click()
-    page.wait_for_load_state()
+    page.wait_for_url(re.compile(r"/accounts/$"))
     user = django_user_model.objects.get(email="reader@example.com")
     assert user.plan == Plan.FREE
 
