@@ -291,7 +291,7 @@ def import_oews(
         checker.convert()
         checker.check_duplicates()
         progress(f"Writing {result.imported:,} wage rows")
-        result.inserted, result.updated = _upsert_estimates(cursor, release)
+        result.inserted, result.updated = write_estimates(cursor, release)
         cursor.execute(f"DROP TABLE {STAGING}, {TYPED}")
     result.seconds = time.monotonic() - started
     return result
@@ -846,8 +846,15 @@ def _upsert_occupations(cursor, occupations: dict[str, tuple], *, reason: str) -
     return len(new), len(changed_ids)
 
 
-def _upsert_estimates(cursor, release) -> tuple[int, int]:
-    """Write the converted rows that are new or differ from the database, in one statement.
+def write_estimates(cursor, release, *, source: str = TYPED, figures=None) -> tuple[int, int]:
+    """Write the rows of `source` that are new or differ from the database, in one statement;
+    returns (inserted, updated). The one bulk write of wage rows: the import and the seed's
+    table (salaries.services) both go through it.
+
+    `source` is a table shaped like TYPED (area_id, occupation_id, every figure and its status,
+    annual and hourly as 'TRUE' or ''). `figures` limits what is compared and updated on a row
+    that exists (a seed table publishes three figures and must leave a BLS file's others
+    alone); new rows always take every column from `source`.
 
     Unchanged rows are dropped by the join with the current rows before the INSERT sees them:
     ON CONFLICT DO UPDATE ... WHERE would skip them too, but only after locking each one, which
@@ -855,14 +862,18 @@ def _upsert_estimates(cursor, release) -> tuple[int, int]:
     appeared meanwhile.
     """
     table = WageEstimate._meta.db_table
-    fields = [
-        name for figure in FIGURE_COLUMNS for name in (figure.field, f"{figure.field}_status")
-    ]
-    fields += ["annual_only", "hourly_only"]
-    values = [
-        name for figure in FIGURE_COLUMNS for name in (figure.field, f"{figure.field}_status")
-    ]
-    values += ["t.annual = 'TRUE'", "t.hourly = 'TRUE'"]
+    every = [figure.field for figure in FIGURE_COLUMNS]
+    chosen = every if figures is None else [field for field in every if field in figures]
+
+    def columns(names):
+        return [name for field in names for name in (field, f"{field}_status")]
+
+    fields = [*columns(every), "annual_only", "hourly_only"]
+    values = [*columns(every), "t.annual = 'TRUE'", "t.hourly = 'TRUE'"]
+    compared = columns(chosen) + (["annual_only", "hourly_only"] if figures is None else [])
+    compared_values = columns(chosen) + (
+        ["t.annual = 'TRUE'", "t.hourly = 'TRUE'"] if figures is None else []
+    )
 
     def row(alias, names):
         return ", ".join(name if "." in name else f"{alias}.{name}" for name in names)
@@ -871,15 +882,16 @@ def _upsert_estimates(cursor, release) -> tuple[int, int]:
         WITH written AS (
             INSERT INTO {table} (release_id, area_id, occupation_id, {", ".join(fields)})
             SELECT %(release)s, t.area_id, t.occupation_id, {row("t", values)}
-            FROM {TYPED} t
+            FROM {source} t
             LEFT JOIN {table} w
                 ON w.release_id = %(release)s
                 AND w.area_id = t.area_id
                 AND w.occupation_id = t.occupation_id
-            WHERE w.id IS NULL OR ({row("w", fields)}) IS DISTINCT FROM ({row("t", values)})
+            WHERE w.id IS NULL
+                OR ({row("w", compared)}) IS DISTINCT FROM ({row("t", compared_values)})
             ON CONFLICT (release_id, area_id, occupation_id) DO UPDATE
-                SET {", ".join(f"{name} = EXCLUDED.{name}" for name in fields)}
-                WHERE ({row(table, fields)}) IS DISTINCT FROM ({row("EXCLUDED", fields)})
+                SET {", ".join(f"{name} = EXCLUDED.{name}" for name in compared)}
+                WHERE ({row(table, compared)}) IS DISTINCT FROM ({row("EXCLUDED", compared)})
             RETURNING xmax = 0 AS inserted
         )
         SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)

@@ -14,12 +14,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from occupations.models import Occupation, SocLevel
 from occupations.slugs import unique_slug
 from salaries import oews
-from salaries.models import FIGURES, Area, AreaType, FigureStatus, Release, WageEstimate
+from salaries.models import FIGURES, Area, FigureStatus, Release, WageEstimate
 
 FIXTURES_DIR = settings.BASE_DIR / "fixtures"
 AREAS_FILE = FIXTURES_DIR / "areas.json"
@@ -228,34 +228,57 @@ def load_seed_table(seed: SeedTable) -> int:
         soc_code=seed.soc_code, bls_title=seed.bls_title, reason=f"Seed table {seed.file.name}"
     )
     areas = {area.state_abbr: area for area in Area.objects.states()}
-    existing = {
-        estimate.area.state_abbr: estimate
-        for estimate in WageEstimate.objects.filter(
-            release=release, occupation=occupation, area__type=AreaType.STATE
-        ).select_related("area")
-    }
-    changed = 0
+    figures = [*SEED_FIGURES.values(), "employment"]
+    rows = []
     for state, values in table.items():
-        estimate = existing.get(state)
-        if estimate is None:
-            estimate = WageEstimate(release=release, occupation=occupation, area=areas[state])
-            for field, _ in FIGURES:
-                setattr(estimate, field, None)
-                setattr(estimate, f"{field}_status", FigureStatus.NOT_IN_SOURCE)
-        wanted = {**values, **{f"{field}_status": FigureStatus.AVAILABLE for field in values}}
-        if estimate.pk and all(getattr(estimate, k) == v for k, v in wanted.items()):
-            continue
-        for name, value in wanted.items():
-            setattr(estimate, name, value)
+        # Every other figure is "not in this release's source": never a made-up number.
+        estimate = WageEstimate(release=release, occupation=occupation, area=areas[state])
+        for field, _ in FIGURES:
+            setattr(estimate, field, None)
+            setattr(estimate, f"{field}_status", FigureStatus.NOT_IN_SOURCE)
+        for field, value in values.items():
+            setattr(estimate, field, value)
+            setattr(estimate, f"{field}_status", FigureStatus.AVAILABLE)
         try:
-            estimate.full_clean()
+            # The row may exist already (the write below compares and updates it): every check
+            # but that uniqueness one, which leaving out the release skips.
+            estimate.full_clean(validate_unique=False, exclude=["release"])
         except ValidationError as error:
             raise WageDataError(
                 f"{seed.file.name}, state {state}: {'; '.join(error.messages)}"
             ) from None
-        estimate.save()
-        changed += 1
+        rows.append(estimate)
+    changed = _write_seed_rows(rows, release, figures)
     return changed + created
+
+
+SEED_STAGING = "seed_typed"
+
+
+def _write_seed_rows(rows: list, release, figures: list[str]) -> int:
+    """The seed's rows through the import's bulk write (oews.write_estimates), from a staging
+    table of the same shape; only the seed's own figures are compared and updated on a row
+    that exists, so a BLS file's other figures for the same release are left as they are."""
+    names = [name for field, _ in FIGURES for name in (field, f"{field}_status")]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE {SEED_STAGING} ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT area_id, occupation_id, {', '.join(names)}, '' AS annual, '' AS hourly "
+            f"FROM {WageEstimate._meta.db_table} WITH NO DATA"
+        )
+        with cursor.copy(
+            f"COPY {SEED_STAGING} (area_id, occupation_id, {', '.join(names)}, annual, hourly) "
+            "FROM STDIN"
+        ) as copy:
+            for row in rows:
+                copy.write_row(
+                    [row.area_id, row.occupation_id, *(getattr(row, n) for n in names), "", ""]
+                )
+        inserted, updated = oews.write_estimates(
+            cursor, release, source=SEED_STAGING, figures=figures
+        )
+        cursor.execute(f"DROP TABLE {SEED_STAGING}")
+    return inserted + updated
 
 
 # Everything `make run` loads ------------------------------------------------------------------

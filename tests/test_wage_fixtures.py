@@ -138,6 +138,24 @@ def test_a_corrected_seed_file_updates_the_row_in_place(db, tmp_path):
     assert content_version() > stamp  # pages built from the old figures are retired
 
 
+def test_a_seed_table_leaves_the_other_figures_of_an_existing_row_alone(db, tmp_path):
+    # As if a BLS file of the same release had filled in a percentile the seed does not have.
+    WageEstimate.objects.filter(pk=seed_rows()["CA"].pk).update(
+        annual_p10=40000, annual_p10_status=FigureStatus.AVAILABLE
+    )
+    rows = fixture_rows()
+    rows[5] = ["CA", "53,750", "25.84", "20,010"]
+    path = tmp_path / "corrected.csv"
+    with path.open("w", newline="") as stream:
+        csv.writer(stream).writerows(rows)
+
+    assert load_seed_table(SeedTable(path, "29-2072", "Medical Records Specialists", 2023)) == 1
+
+    after = seed_rows()["CA"]
+    assert (after.annual_median, after.employment) == (53750, 20010)
+    assert (after.annual_p10, after.annual_p10_status) == (40000, FigureStatus.AVAILABLE)
+
+
 def test_a_seed_for_an_occupation_without_a_profile_creates_it_from_bls(db, tmp_path):
     path = tmp_path / "seed.csv"
     path.write_text('State,Median Salary,Median Hourly,Positions\nTX,"41,600",20.00,"1,200"\n')
