@@ -125,10 +125,14 @@ def stop(process: subprocess.Popen) -> None:
             continue
 
 
-def measure_wrk(port: int, path: str, *, seconds: int, connections: int) -> tuple[float, int]:
+def measure_wrk(
+    port: int, path: str, *, seconds: int, connections: int, header: str | None = None
+) -> tuple[float, int]:
+    """requests/s and the number of error responses; `header` is a Cookie header's value."""
     command = [
         "wrk", f"--threads={min(2, connections)}", f"--connections={connections}",
         f"--duration={seconds}s", "--timeout=10s", "-H", "X-Forwarded-Proto: https",
+        *(["-H", f"Cookie: {header}"] if header else []),
         f"http://{HOST}:{port}{path}",
     ]  # fmt: skip
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
