@@ -1,5 +1,7 @@
 """Compare states: 2 to 5 states side by side for one occupation and release."""
 
+import re
+
 import pytest
 
 TABLE = "compare"
@@ -48,7 +50,30 @@ def test_two_states_side_by_side_with_the_us(client, occupation, html_table):
 def test_five_states_are_allowed(client, occupation, html_table):
     query = "?state=CA&state=TX&state=NY&state=OH&state=FL"
     rows = html_table(client.get(url(occupation, query)).content.decode(), TABLE)
-    assert rows[0] == ["Measure", "California", "Florida", "New York", "Ohio", "Texas", "U.S."]
+    assert rows[0] == ["Measure", "California", "Texas", "New York", "Ohio", "Florida", "U.S."]
+
+
+@pytest.mark.parametrize(
+    ("query", "columns"),
+    [
+        ("?state=CA&state=TX&state=NY", ["California", "Texas", "New York"]),
+        ("?state=NY&state=CA&state=TX", ["New York", "California", "Texas"]),
+        ("?state=tx&state=CA&state=TX", ["Texas", "California"]),  # a repeat counts once
+    ],
+)
+def test_compare_keeps_the_order_chosen(client, occupation, html_table, query, columns):
+    html = client.get(url(occupation, query)).content.decode()
+    assert html_table(html, TABLE)[0] == ["Measure", *columns, "U.S."]
+    # The download keeps it too, and so does the file's name.
+    csv_link = re.search(r'href="(/salaries/[^"]+/compare\.csv\?[^"]+)"', html).group(1)
+    response = client.get(csv_link.replace("&amp;", "&"))
+    names = [line.split(",")[0] for line in response.content.decode("utf-8-sig").splitlines()]
+    assert names[1:] == [*columns, "United States"]
+    codes = "-".join(ABBREVIATIONS[name] for name in columns)
+    assert f"-{codes}-2031.csv" in response["Content-Disposition"]
+
+
+ABBREVIATIONS = {"California": "ca", "Texas": "tx", "New York": "ny"}
 
 
 @pytest.mark.parametrize(
