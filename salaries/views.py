@@ -1,7 +1,7 @@
 import re
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from careers import csvfile
 from careers.cache import cached, cached_fragment, content_version
 from occupations.models import Occupation, SocLevel
-from salaries.compare import in_order_chosen
+from salaries.compare import QuickPicks, in_order_chosen
 from salaries.figures import ANNUAL, COUNT, HOURLY, Figure
 from salaries.forms import (
     DEFAULT_LEVEL,
@@ -142,9 +142,11 @@ def _compare_inputs(request, slug):
     has_data = WageEstimate.objects.filter(
         area=OuterRef("pk"), occupation=occupation, release=release
     )
+    # With the positions, in the same query, for the quick picks (salaries.compare).
     areas = list(
         Area.objects.filter(type__in=[AreaType.STATE, AreaType.TERRITORY])
         .filter(Exists(has_data))
+        .annotate(employment=Subquery(has_data.values("employment")[:1]))
         .order_by("name")
     )
     # The hidden "compare" field marks a submitted form, so that no box ticked is an error too.
@@ -157,6 +159,7 @@ def compare(request, slug):
     occupation, releases, release, release_unknown, areas, form = _compare_inputs(request, slug)
     table = national = None
     csv_url = ""
+    chosen = ()
     if form.is_bound and form.is_valid():
         chosen = form.cleaned_data["state"]
         table, national = comparison_table(occupation, release, in_order_chosen(areas, chosen))
@@ -172,6 +175,10 @@ def compare(request, slug):
         "table": table,
         "national": national,
         "csv_url": csv_url,
+        "picks": QuickPicks(
+            slug=occupation.slug, release_year=release.year, areas=areas, chosen=chosen
+        ),
+        "all_states_url": _all_states_url(occupation, release),
         "breadcrumbs": [
             {"label": "Occupations", "url": reverse("occupations:list")},
             {"label": occupation.title, "url": occupation.get_absolute_url()},
@@ -179,6 +186,15 @@ def compare(request, slug):
         ],
     }
     return render(request, "salaries/compare.html", context)
+
+
+def _all_states_url(occupation, release) -> str:
+    """Every state's figures: the salary section of the occupation's page; a SOC group's page
+    is the browse page, without one, so its figures by state come as the CSV download."""
+    if occupation.level in (SocLevel.MAJOR, SocLevel.MINOR, SocLevel.BROAD):
+        url = reverse("salaries:occupation-csv", kwargs={"slug": occupation.slug})
+        return f"{url}?{urlencode({'release': release.year})}"
+    return f"{occupation.get_absolute_url()}?{urlencode({'release': release.year})}#salaries"
 
 
 def compare_csv(request, slug):
