@@ -191,7 +191,7 @@ def compare(request, slug):
 def _all_states_url(occupation, release) -> str:
     """Every state's figures: the salary section of the occupation's page; a SOC group's page
     is the browse page, without one, so its figures by state come as the CSV download."""
-    if occupation.level in (SocLevel.MAJOR, SocLevel.MINOR, SocLevel.BROAD):
+    if occupation.is_soc_group:
         url = reverse("salaries:occupation-csv", kwargs={"slug": occupation.slug})
         return f"{url}?{urlencode({'release': release.year})}"
     return f"{occupation.get_absolute_url()}?{urlencode({'release': release.year})}#salaries"
