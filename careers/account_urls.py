@@ -12,7 +12,7 @@ urlpatterns = [
     path("accounts/logout/", views.logout_view, name="logout"),
     path(
         "accounts/password/change/",
-        auth_views.PasswordChangeView.as_view(),
+        views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

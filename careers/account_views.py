@@ -13,10 +13,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods, require_POST
 
-from careers import services
-from careers.forms import ChoosePasswordForm, LoginForm, SignupForm, UpgradeRequestForm
-from careers.models import PlanOffer, UpgradeRequest, UpgradeStatus, User
-from careers.plans import pricing_cards, viewer_plan
+from careers import plans, services
+from careers.forms import (
+    ChoosePasswordForm,
+    LoginForm,
+    SignupForm,
+    SitePasswordChangeForm,
+    SiteSetPasswordForm,
+    UpgradeRequestForm,
+)
+from careers.models import PlanOffer, User
+from careers.plan_history import account_plan
+from careers.plans import decision_due, pricing_cards, viewer_plan
 from careers.throttling import client_ip
 
 
@@ -95,6 +103,12 @@ def signup_confirm(request, uidb64, token):
     return render(request, "registration/signup_confirm.html", context)
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's change-password page, with the rules in the site's words."""
+
+    form_class = SitePasswordChangeForm
+
+
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
@@ -133,6 +147,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     (AXES_RESET_ON_SUCCESS), so the lock is lifted too.
     """
 
+    form_class = SiteSetPasswordForm
     post_reset_login = True
     # Two backends are configured (axes and Django's), so login() must be told which one.
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
@@ -152,20 +167,23 @@ def logout_view(request):
 
 @login_required
 def account(request):
+    """The account: the plan now, since when and why, its history and the upgrade requests
+    (careers.plan_history), each told as it was recorded."""
     user = request.user
     context = {
         "offer": PlanOffer.objects.filter(plan=user.plan).first(),
-        "pending": UpgradeRequest.objects.pending().filter(user=user).first(),
-        "decided": UpgradeRequest.objects.filter(user=user)
-        .exclude(status=UpgradeStatus.PENDING)
-        .select_related("decided_by")
-        .first(),
+        "plan": account_plan(user),
+        "decision_days": plans.DECISION_WORKING_DAYS,
     }
     return render(request, "careers/account.html", context)
 
 
 def pricing(request):
-    context = {"cards": pricing_cards(user=request.user), "plan": viewer_plan(request.user)}
+    context = {
+        "cards": pricing_cards(user=request.user),
+        "plan": viewer_plan(request.user),
+        "decision_days": plans.DECISION_WORKING_DAYS,
+    }
     return render(request, "careers/pricing.html", context)
 
 
@@ -185,10 +203,11 @@ def request_upgrade(request):
         return redirect("pricing")
     plan = result.request.get_plan_display()
     if result.outcome is services.RequestOutcome.CREATED:
+        due = date_format(decision_due(result.request.created_at), "l, F j")
         messages.success(
             request,
-            f"Thank you. We have your request for {plan}; our staff will look at it and "
-            "email you when they have decided.",
+            f"Thank you. We have your request for {plan}. Our staff will decide by {due} "
+            f"(within {plans.DECISION_WORKING_DAYS} working days) and email you.",
         )
     elif result.outcome is services.RequestOutcome.CHANGED:
         messages.success(

@@ -1,12 +1,53 @@
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import (
     AdminUserCreationForm,
     AuthenticationForm,
+    PasswordChangeForm,
+    SetPasswordForm,
     SetPasswordMixin,
     UserChangeForm,
 )
+from django.utils.html import format_html, format_html_join
 
 from careers.models import Plan, User
+
+
+def _rule(validator) -> str:
+    """One password rule in the site's words; Django's own for a validator we do not know."""
+    if isinstance(validator, password_validation.MinimumLengthValidator):
+        return f"At least {validator.min_length} characters long."
+    if isinstance(validator, password_validation.UserAttributeSimilarityValidator):
+        return "Not too close to your email address."
+    if isinstance(validator, password_validation.CommonPasswordValidator):
+        return "Not one of the thousands of passwords people use most often."
+    if isinstance(validator, password_validation.NumericPasswordValidator):
+        return "Not made of digits alone: add a letter or a sign."
+    return validator.get_help_text()
+
+
+def password_rules() -> list[str]:
+    """The rules of the validators settings.AUTH_PASSWORD_VALIDATORS configures, in order: the
+    validators decide, this only says what they check, so the two cannot drift apart."""
+    return [_rule(validator) for validator in password_validation.get_default_password_validators()]
+
+
+def password_rules_html():
+    rules = format_html_join("", "<li>{}</li>", ((rule,) for rule in password_rules()))
+    return format_html('Your password must be:<ul class="password-rules">{}</ul>', rules)
+
+
+class SiteRulesMixin:
+    """Shows the password rules in the site's words under the new-password field."""
+
+    rules_field = "new_password1"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.rules_field].help_text = password_rules_html()
+        second = self.rules_field[:-1] + "2"
+        if second in self.fields:
+            self.fields[second].help_text = "Type the same password again, to be sure of it."
 
 
 class EmailUniqueMixin:
@@ -41,10 +82,11 @@ class SignupForm(forms.Form):
         return User.objects.normalize_email(self.cleaned_data["email"]).lower()
 
 
-class ChoosePasswordForm(SetPasswordMixin, forms.Form):
+class ChoosePasswordForm(SiteRulesMixin, SetPasswordMixin, forms.Form):
     """The second step, behind the mailed link: the new account's password, checked by the
     site's password rules against the account's address too."""
 
+    rules_field = "password1"
     password1, password2 = SetPasswordMixin.create_password_fields(
         label1="Password", label2="Password again"
     )
@@ -57,6 +99,15 @@ class ChoosePasswordForm(SetPasswordMixin, forms.Form):
         self.validate_passwords()
         self.validate_password_for_user(self.user)
         return super().clean()
+
+
+class SitePasswordChangeForm(SiteRulesMixin, PasswordChangeForm):
+    """Django's change-password form, with the rules in the site's words."""
+
+
+class SiteSetPasswordForm(SiteRulesMixin, SetPasswordForm):
+    """Django's choose-a-new-password form (after a reset link), with the rules in the site's
+    words."""
 
 
 class LoginForm(AuthenticationForm):

@@ -5,10 +5,17 @@ Limits are PlanOffer rows that staff edit in admin. Any write to them bumps the 
 (a database trigger, see careers.triggers), so a copy cached under a version is never stale.
 """
 
+import datetime
 from dataclasses import dataclass
+
+from django.utils.timezone import localdate
 
 from careers.cache import cached
 from careers.models import Plan, PlanOffer, UpgradeRequest
+
+# The promise the pricing and account pages make: staff decide an upgrade request within this
+# many working days (Monday to Friday). The one place the number is written.
+DECISION_WORKING_DAYS = 2
 
 # Used only if a plan's PlanOffer row is missing (fixtures/plans.json creates all three), so that
 # a deleted row degrades to the documented defaults instead of showing nothing or everything.
@@ -124,3 +131,17 @@ def pricing_cards(*, user) -> list[PricingCard]:
             )
         )
     return cards
+
+
+def decision_due(requested_at) -> datetime.date:
+    """The day by which staff promise to decide a request made at `requested_at`: the
+    DECISION_WORKING_DAYS-th working day (Monday to Friday) after the day it was made, in the
+    site's time zone. Public holidays are not counted out; the promise is worded as working
+    days, Monday to Friday."""
+    day = localdate(requested_at)
+    counted = 0
+    while counted < DECISION_WORKING_DAYS:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            counted += 1
+    return day

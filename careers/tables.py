@@ -3,7 +3,8 @@
 It adds what the stock table lacks for readers and screen readers alike: a caption and a line
 of detail under it (source and release), row headers, reference rows kept out of sorting (the
 U.S. row of a state table), footnotes for whatever markers the rows shown contain, sort and
-page links built from validated values only, and the rows as a CSV writer wants them.
+page links built from validated values only, and the rows as the site's CSV writer
+(careers.csvfile) wants them.
 
 A column takes part in the footnotes by having a `note(record)` method that returns an object
 with `key` and `order` (salaries.figures.Note), or None for a plain value.
@@ -86,12 +87,37 @@ class AccessibleTable(tables.Table):
         unique = {note.key: note for note in self.cell_notes()}
         return sorted(unique.values(), key=lambda note: note.order)
 
-    def csv_rows(self):
-        """Header and rows exactly as shown (same order), values as the columns export them."""
-        rows = list(self.as_values())
-        if self.reference_records:
-            columns = [column for column in self.columns if not column.column.exclude_from_export]
-            for record in self.reference_records:
-                row = BoundRow(record, table=self)
-                rows.insert(1, [row.get_cell_value(column.name) for column in columns])
+    def csv_columns(self):
+        """The columns a download holds: every column shown that is not excluded from export."""
+        return [column for column in self.columns if not column.column.exclude_from_export]
+
+    def csv_rows(self, *, context=()):
+        """The header row, then one row per record in the order shown, reference rows first (as
+        on the page), for careers.csvfile: values, not text made for reading.
+
+        A column may say how it goes into a file with `csv_headers(header)` (the names of the
+        cells it fills) and `csv_values(record)` (those cells, numbers as int or Decimal);
+        otherwise it fills one cell with its export value. `context` is (header, value) pairs
+        added to every row, such as the source and the release, so that each row stands alone.
+        """
+        columns = self.csv_columns()
+        header = []
+        for bound in columns:
+            name = str(bound.header)
+            column = bound.column
+            header.extend(column.csv_headers(name) if hasattr(column, "csv_headers") else [name])
+        header.extend(name for name, _ in context)
+        rows = [header]
+        records = [*self.reference_records, *(row.record for row in self.rows)]
+        for record in records:
+            row = BoundRow(record, table=self)
+            cells = []
+            for bound in columns:
+                column = bound.column
+                if hasattr(column, "csv_values"):
+                    cells.extend(column.csv_values(record))
+                else:
+                    cells.append(row.get_cell_value(bound.name))
+            cells.extend(value for _, value in context)
+            rows.append(cells)
         return rows

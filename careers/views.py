@@ -1,10 +1,12 @@
-"""Views of the kernel that know nothing of occupations or wages: health, robots.txt, errors."""
+"""Views of the kernel that know nothing of occupations or wages: health, robots.txt, the
+favicon, errors."""
 
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.views.decorators.cache import never_cache
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control, never_cache
 
 
 @never_cache
@@ -21,6 +23,17 @@ def healthz(request):
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /accounts/", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain")
+
+
+# The site's icon, as base.html links it.
+FAVICON = "img/favicon.svg"
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """/favicon.ico, which browsers and crawlers ask for whatever the page links: the icon's
+    static address. Not permanent: that address carries the file's hash, which changes with it."""
+    return HttpResponseRedirect(static(FAVICON))
 
 
 def bad_request(request, exception):

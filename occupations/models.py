@@ -23,6 +23,22 @@ class SocLevel(models.TextChoices):
     DETAILED = "detailed", "Detailed occupation"
 
 
+# The SOC levels that are groups of occupations, each shown on its major group's browse page.
+GROUP_LEVELS = (SocLevel.MAJOR, SocLevel.MINOR, SocLevel.BROAD)
+
+
+def soc_group_url(soc_code: str, level: str) -> str:
+    """The one page of a SOC group: its major group's browse page, /occupations/groups/29-0000/,
+    which lists the group's minor and broad groups and its occupations with filters; a minor or
+    broad group is that page filtered to it (?group=29-2000#occupations). The group's slug
+    address redirects here (careers.pages.views.occupation_page), so there is one page per
+    group and every link points to it."""
+    url = reverse("occupations:group", kwargs={"code": f"{soc_code[:2]}-0000"})
+    if level == SocLevel.MAJOR:
+        return url
+    return f"{url}?group={soc_code}#occupations"
+
+
 class OccupationQuerySet(models.QuerySet):
     def with_profile(self):
         """Written profiles only."""
@@ -181,7 +197,14 @@ class Occupation(models.Model):
         return f"{self.title} ({self.soc_code})" if self.soc_code else self.title
 
     def get_absolute_url(self):
+        if self.level in GROUP_LEVELS and self.soc_code:
+            return soc_group_url(self.soc_code, self.level)
         return reverse("occupations:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_soc_group(self) -> bool:
+        """A major or minor group or a broad occupation: its page is the browse page."""
+        return self.level in GROUP_LEVELS and bool(self.soc_code)
 
     def natural_key(self):
         return (self.slug,)

@@ -42,7 +42,14 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from careers.cache import cached
-from occupations.models import AlternateTitle, Certification, Occupation, SocLevel
+from occupations.models import (
+    GROUP_LEVELS,
+    AlternateTitle,
+    Certification,
+    Occupation,
+    SocLevel,
+    soc_group_url,
+)
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
@@ -321,10 +328,10 @@ class SearchOutcome:
 
 
 def result_url(slug: str, soc_code: str | None, level: str) -> str:
-    """Occupations link to their page; SOC groups to the browse page of their major group."""
-    if level in (SocLevel.MAJOR, SocLevel.MINOR, SocLevel.BROAD) and soc_code:
-        url = reverse("occupations:group", kwargs={"code": f"{soc_code[:2]}-0000"})
-        return url if level == SocLevel.MAJOR else f"{url}?group={soc_code}#occupations"
+    """Occupations link to their page; SOC groups to their one page (soc_group_url), as
+    Occupation.get_absolute_url does."""
+    if level in GROUP_LEVELS and soc_code:
+        return soc_group_url(soc_code, level)
     return reverse("occupations:detail", kwargs={"slug": slug})
 
 

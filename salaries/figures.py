@@ -22,11 +22,14 @@ COUNT = "count"
 # A true minus sign: screen readers say "minus" and it lines up with "+" in tables.
 MINUS = "\u2212"
 
-# BLS's own markers, written as BLS writes them in CSV cells.
-BLS_MARKERS = {
-    FigureStatus.NOT_AVAILABLE,
-    FigureStatus.EMPLOYMENT_NOT_AVAILABLE,
-    FigureStatus.TOP_CODED,
+# What a CSV status cell holds for each status. BLS's markers are written as BLS writes them;
+# the statuses BLS has no marker for get a word, because "-" and "?" read as formulas or noise.
+CSV_STATUS = {
+    FigureStatus.NOT_AVAILABLE: "*",
+    FigureStatus.EMPLOYMENT_NOT_AVAILABLE: "**",
+    FigureStatus.TOP_CODED: "#",
+    FigureStatus.NOT_APPLICABLE: "not applicable",
+    FigureStatus.NOT_IN_SOURCE: "not in source",
 }
 
 
@@ -179,15 +182,17 @@ class Figure:
             return "≥ " + format_number(top_code(self.kind), self.kind)
         return self.note.label
 
-    def csv(self) -> str:
-        """The CSV cell: the bare number, or BLS's own marker."""
+    def csv_number(self):
+        """The figure as a number for a CSV cell: the value BLS released, or None (an empty
+        cell) when there is none; csv_status() then says why."""
+        return self.value if self.available else None
+
+    def csv_status(self) -> str:
+        """The CSV status cell beside the number: empty for a number, BLS's own marker where
+        BLS has one (* not released, ** employment not released, # top-coded), else a word."""
         if self.available:
-            return str(self.value)
-        if self.status in BLS_MARKERS:
-            return self.status
-        # BLS leaves a cell empty when a figure does not apply; so do we, and for figures the
-        # source does not publish at all.
-        return ""
+            return ""
+        return CSV_STATUS.get(self.status, CSV_STATUS[FigureStatus.NOT_IN_SOURCE])
 
     def html(self):
         if self.available:
@@ -232,6 +237,20 @@ class Difference:
         if self.percent is None:
             return f"{sign}{amount}"
         return f"{sign}{amount} ({sign}{abs(self.percent):.1f}%)"
+
+    def csv_amount(self):
+        """For a CSV cell: the signed amount as a number (-3000, 1.44), or None when the
+        difference is only a bound."""
+        return self.amount if self.exact else None
+
+    def csv_percent(self):
+        """For a CSV cell: the signed percentage to one decimal as the page shows it (-4.0), or
+        None when there is no exact percentage."""
+        if not self.exact or self.percent is None:
+            return None
+        rounded = Decimal(self.percent).quantize(Decimal("0.1"))
+        # -0.04% rounds to "-0.0", which the page shows as ±0.0%: a plain zero in a file.
+        return rounded if rounded else Decimal("0.0")
 
     def words(self) -> str:
         """For a sentence: "$4,500 more", "$3,000 less", "The same", "At least $39,200 less"."""

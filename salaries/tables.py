@@ -12,7 +12,7 @@ from django.utils.html import format_html
 
 from careers.tables import AccessibleTable
 from salaries.figures import ANNUAL, COUNT, HOURLY, Difference, Figure
-from salaries.models import FigureStatus
+from salaries.models import AreaType, FigureStatus
 
 NUMERIC = {"th": {"class": "num"}, "td": {"class": "num"}}
 
@@ -39,7 +39,15 @@ class FigureColumn(tables.Column):
         return self.figure(record).html()
 
     def value(self, record):
-        return self.figure(record).csv()
+        return self.figure(record).text()
+
+    def csv_headers(self, header):
+        # The number, then BLS's marker in a column of its own: a figure column stays numeric.
+        return [header, f"{header} status"]
+
+    def csv_values(self, record):
+        figure = self.figure(record)
+        return [figure.csv_number(), figure.csv_status()]
 
     def order(self, queryset, is_descending):
         field = self.field
@@ -86,6 +94,20 @@ class StateColumn(tables.Column):
 
     def value(self, record):
         return "U.S." if not record.area.get_absolute_url() else record.area.state_abbr
+
+    def csv_headers(self, header):
+        return [header, f"{header} code"]
+
+    def csv_values(self, record):
+        return area_cells(record.area)
+
+
+def area_cells(area) -> list[str]:
+    """A state's name and code for a CSV row: "California", "CA"; the U.S. row is "United
+    States", "US"."""
+    if area.type == AreaType.NATIONAL:
+        return ["United States", "US"]
+    return [area.name, area.state_abbr]
 
 
 def state_figure(verbose_name, field, kind):
@@ -194,7 +216,28 @@ class CompareCellColumn(tables.Column):
         return value.html()
 
     def value(self, value):
-        return value.csv()
+        return value.text()
+
+
+class FigureCell:
+    """A state's (or the U.S.) figure for one measure of the comparison."""
+
+    def __init__(self, figure: Figure):
+        self.figure = figure
+        self.note = figure.note
+
+    def html(self):
+        return self.figure.html()
+
+    def text(self):
+        return self.figure.text()
+
+    @staticmethod
+    def csv_headers(label):
+        return [label, f"{label} status"]
+
+    def csv_values(self):
+        return [self.figure.csv_number(), self.figure.csv_status()]
 
 
 class DifferenceCell:
@@ -219,12 +262,42 @@ class DifferenceCell:
             "No difference: one of the two figures was not released or is top-coded.",
         )
 
-    def csv(self):
-        return self.difference.signed() if self.difference is not None else ""
+    def text(self):
+        return self.difference.signed() if self.difference is not None else "n/a"
+
+    @staticmethod
+    def csv_headers(label):
+        # Amount and percentage in columns of their own, each a signed number: -3000, -6.0.
+        return [label, f"{label} (%)"]
+
+    def csv_values(self):
+        if self.difference is None:
+            return [None, None]
+        return [self.difference.csv_amount(), self.difference.csv_percent()]
+
+
+class ReferenceCell:
+    """The U.S. column's cell in a difference row: the U.S. is what the others are measured by."""
+
+    note = None
+
+    def html(self):
+        return "reference"
+
+    def text(self):
+        return "reference"
+
+    def csv_values(self):
+        return [None, None]
 
 
 class CompareTable(AccessibleTable):
-    """Measures down the side, the chosen states (and the U.S.) across: read side by side."""
+    """Measures down the side, the chosen states (and the U.S.) across: read side by side.
+
+    A download turns it round: one row per state, in the order of the columns, with a pair of
+    columns per measure (see csv_rows), so that every column of the file holds one kind of
+    number.
+    """
 
     # Sticks to the left on a phone, where the states scroll sideways past it.
     measure = tables.Column(
@@ -234,9 +307,34 @@ class CompareTable(AccessibleTable):
     class Meta:
         orderable = False
 
+    def __init__(self, data, *, areas=None, **kwargs):
+        super().__init__(data, **kwargs)
+        # The Area of each state column, by column name ("CA", "US").
+        self.areas = areas or {}
+
     def cell_notes(self):
         for record in self.data:
             for cell in record.values():
                 note = getattr(cell, "note", None)
                 if note is not None:
                     yield note
+
+    def csv_rows(self, *, context=()):
+        """State, State code, then each measure of the page in its order (a figure and its
+        status, or a difference in $ and in %), then `context`; a row per column of the page."""
+        records = list(self.data)
+        names = [bound.name for bound in self.columns if bound.name != "measure"]
+        header = ["State", "State code"]
+        for record in records:
+            sample = record[names[0]] if names else None
+            kind = type(sample) if not isinstance(sample, ReferenceCell) else DifferenceCell
+            header.extend(kind.csv_headers(record["measure"]))
+        header.extend(name for name, _ in context)
+        rows = [header]
+        for name in names:
+            row = area_cells(self.areas[name])
+            for record in records:
+                row.extend(record[name].csv_values())
+            row.extend(value for _, value in context)
+            rows.append(row)
+        return rows

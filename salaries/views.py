@@ -1,16 +1,17 @@
-import csv
 import re
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.text import slugify
 
+from careers import csvfile
 from careers.cache import cached, cached_fragment, content_version
 from occupations.models import Occupation, SocLevel
+from salaries.compare import QuickPicks, in_order_chosen
 from salaries.figures import ANNUAL, COUNT, HOURLY, Figure
 from salaries.forms import (
     DEFAULT_LEVEL,
@@ -27,33 +28,29 @@ from salaries.sections import (
     releases_with_data,
     state_table,
 )
-from salaries.tables import CompareCellColumn, CompareTable, DifferenceCell, StateOccupationTable
-
-CSV_NOTES = {
-    "not-available": "* = wage estimate not available",
-    "employment-not-available": "** = employment estimate not available",
-    "top-coded": "# = wage equal to or greater than $115.00 per hour or $239,200 per year",
-    "annual-only": "* in an hourly column = only annual wages are released for this occupation",
-    "hourly-only": "* in an annual column = only hourly wages are released for this occupation",
-    "not-applicable": "Empty cell = not applicable",
-    "not-in-source": "Empty cell = not published in this release's source",
-}
+from salaries.tables import (
+    CompareCellColumn,
+    CompareTable,
+    DifferenceCell,
+    FigureCell,
+    ReferenceCell,
+    StateOccupationTable,
+)
 
 
-def csv_response(table, *, release, filename):
-    """The table as CSV: its caption, the source, the rows exactly as shown, then the notes."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow([table.caption])
-    writer.writerow([release.citation or f"Source: {release.source}, {release.name}."])
-    writer.writerow([])
-    writer.writerows(table.csv_rows())
-    if table.notes:
-        writer.writerow([])
-        for note in table.notes:
-            writer.writerow([CSV_NOTES[note.key]])
-    return response
+def csv_response(table, *, release, filename, context=()):
+    """The table as a CSV download (careers.csvfile): the header row, then its rows exactly as
+    shown (same rows, same order, reference rows first), each figure a number with its BLS
+    marker in a status column of its own. The source and release are columns of every row, after
+    `context` ((header, value) pairs such as the occupation), so a row read alone, or pasted
+    into another sheet, still says what it is."""
+    context = [*context, ("Source", release.source), ("Release", release.name)]
+    return csvfile.csv_response(table.csv_rows(context=context), filename=filename)
+
+
+def occupation_context(occupation) -> list[tuple[str, str]]:
+    """The columns that say which occupation a download is about."""
+    return [("Occupation", occupation.title), ("SOC code", occupation.soc_code or "")]
 
 
 def _occupation_with_releases(request, slug):
@@ -70,7 +67,9 @@ def occupation_csv(request, slug):
     query = StateTableQuery.from_params(request.GET, releases)
     table, release = state_table(occupation, query)
     name = f"{occupation.slug}-{query.view}-by-state-{release.year}.csv"
-    return csv_response(table, release=release, filename=name)
+    return csv_response(
+        table, release=release, filename=name, context=occupation_context(occupation)
+    )
 
 
 # --- Compare states ----------------------------------------------------------------------------
@@ -91,20 +90,8 @@ MEASURES = [
 ]
 
 
-class Reference:
-    """The U.S. column's cell in a difference row: the U.S. is what the others are measured by."""
-
-    note = None
-
-    def html(self):
-        return "reference"
-
-    def csv(self):
-        return ""
-
-
 def comparison_table(occupation, release, areas):
-    """Measures down the side; the chosen states, then the U.S., across."""
+    """Measures down the side; the chosen states, in the order given, then the U.S., across."""
     estimates = {
         estimate.area_id: estimate
         for estimate in WageEstimate.objects.filter(occupation=occupation, release=release)
@@ -117,9 +104,9 @@ def comparison_table(occupation, release, areas):
     for label, field, kind, with_difference in MEASURES:
         row = {"measure": label}
         for area, estimate in states:
-            row[area.state_abbr] = Figure.of(estimate, field, kind)
+            row[area.state_abbr] = FigureCell(Figure.of(estimate, field, kind))
         if national is not None:
-            row["US"] = Figure.of(national, field, kind)
+            row["US"] = FigureCell(Figure.of(national, field, kind))
         rows.append(row)
         if with_difference and national is not None:
             reference = Figure.of(national, field, kind)
@@ -128,15 +115,19 @@ def comparison_table(occupation, release, areas):
                 difference_row[area.state_abbr] = DifferenceCell(
                     Figure.of(estimate, field, kind), reference
                 )
-            difference_row["US"] = Reference()
+            difference_row["US"] = ReferenceCell()
             rows.append(difference_row)
     columns = [(area.state_abbr, CompareCellColumn(area.name)) for area, _ in states]
     if national is not None:
         reference_attrs = {"th": {"class": "num reference"}, "td": {"class": "num reference"}}
         columns.append(("US", CompareCellColumn("U.S.", attrs=reference_attrs)))
     names = ", ".join(area.name for area, _ in states)
+    column_areas = {area.state_abbr: area for area, _ in states}
+    if national is not None:
+        column_areas["US"] = national.area
     return CompareTable(
         rows,
+        areas=column_areas,
         extra_columns=columns,
         caption=f"{occupation.title}: {names} compared, {release.name}",
         caption_detail=f"Source: {release.source}, {release.name}.",
@@ -151,9 +142,11 @@ def _compare_inputs(request, slug):
     has_data = WageEstimate.objects.filter(
         area=OuterRef("pk"), occupation=occupation, release=release
     )
+    # With the positions, in the same query, for the quick picks (salaries.compare).
     areas = list(
         Area.objects.filter(type__in=[AreaType.STATE, AreaType.TERRITORY])
         .filter(Exists(has_data))
+        .annotate(employment=Subquery(has_data.values("employment")[:1]))
         .order_by("name")
     )
     # The hidden "compare" field marks a submitted form, so that no box ticked is an error too.
@@ -166,12 +159,11 @@ def compare(request, slug):
     occupation, releases, release, release_unknown, areas, form = _compare_inputs(request, slug)
     table = national = None
     csv_url = ""
+    chosen = ()
     if form.is_bound and form.is_valid():
-        chosen = set(form.cleaned_data["state"])
-        table, national = comparison_table(
-            occupation, release, [area for area in areas if area.state_abbr in chosen]
-        )
-        params = {"release": release.year, "state": form.cleaned_data["state"]}
+        chosen = form.cleaned_data["state"]
+        table, national = comparison_table(occupation, release, in_order_chosen(areas, chosen))
+        params = {"release": release.year, "state": chosen}
         csv_url = reverse("salaries:compare-csv", kwargs={"slug": occupation.slug})
         csv_url = f"{csv_url}?{urlencode(params, doseq=True)}"
     context = {
@@ -183,6 +175,10 @@ def compare(request, slug):
         "table": table,
         "national": national,
         "csv_url": csv_url,
+        "picks": QuickPicks(
+            slug=occupation.slug, release_year=release.year, areas=areas, chosen=chosen
+        ),
+        "all_states_url": _all_states_url(occupation, release),
         "breadcrumbs": [
             {"label": "Occupations", "url": reverse("occupations:list")},
             {"label": occupation.title, "url": occupation.get_absolute_url()},
@@ -192,6 +188,15 @@ def compare(request, slug):
     return render(request, "salaries/compare.html", context)
 
 
+def _all_states_url(occupation, release) -> str:
+    """Every state's figures: the salary section of the occupation's page; a SOC group's page
+    is the browse page, without one, so its figures by state come as the CSV download."""
+    if occupation.is_soc_group:
+        url = reverse("salaries:occupation-csv", kwargs={"slug": occupation.slug})
+        return f"{url}?{urlencode({'release': release.year})}"
+    return f"{occupation.get_absolute_url()}?{urlencode({'release': release.year})}#salaries"
+
+
 def compare_csv(request, slug):
     occupation, _, release, _, areas, form = _compare_inputs(request, slug)
     if not form.is_bound or not form.is_valid():
@@ -199,13 +204,13 @@ def compare_csv(request, slug):
             "Choose 2 to 5 states with figures in this release: ?state=CA&state=TX\n",
             content_type="text/plain; charset=utf-8",
         )
-    chosen = set(form.cleaned_data["state"])
-    table, _ = comparison_table(
-        occupation, release, [area for area in areas if area.state_abbr in chosen]
-    )
-    states = "-".join(sorted(abbr.lower() for abbr in chosen))
+    chosen = form.cleaned_data["state"]
+    table, _ = comparison_table(occupation, release, in_order_chosen(areas, chosen))
+    states = "-".join(abbr.lower() for abbr in chosen)
     name = f"{occupation.slug}-{states}-{release.year}.csv"
-    return csv_response(table, release=release, filename=name)
+    return csv_response(
+        table, release=release, filename=name, context=occupation_context(occupation)
+    )
 
 
 # --- State pages -------------------------------------------------------------------------------

@@ -690,3 +690,180 @@ def test_behind_a_proxy_the_client_address_is_the_one_the_proxy_appended(setting
     assert client_ip(request) == "203.0.113.9"
     settings.TRUSTED_PROXY_COUNT = 0
     assert client_ip(request) == "10.0.0.2"
+
+
+# The plan as it stands, and its history
+
+
+def account_html(client, user):
+    client.force_login(user)
+    return client.get(reverse("account")).content.decode()
+
+
+def test_the_account_page_shows_the_plan_an_operator_set_not_an_old_grant(client, member):
+    from django.core.management import call_command
+
+    staff = User.objects.create_user("staff@example.com", PASSWORD, is_staff=True)
+    services.request_upgrade(user=member, plan=Plan.BASIC)
+    services.grant_upgrade_request(upgrade_request=member.upgrade_requests.get(), granted_by=staff)
+    call_command("set_plan", "member@example.com", "premium", verbosity=0)
+
+    html = account_html(client, member)
+
+    assert "Your plan: Premium" in html
+    assert "On Premium since" in html
+    # The history, newest first: the operator's change, the grant, the sign-up.
+    history = re.search(r'id="history-heading".*?</ol>', html, flags=re.S).group(0)
+    entries = re.findall(r"<strong>([^<]+)</strong>", history)
+    assert entries == ["Basic to Premium", "Free to Basic", "Free"]
+    assert "by our operators. Set on the server, from the command line." in history
+    assert re.search(r"Your request for Basic of \w+ \d+, \d{4} was granted\.", history)
+    # The old grant is one line of the requests, not the plan's state; no operator's account
+    # name and no staff address is shown.
+    assert "Your request for Basic" not in html.split('id="history-heading"')[0]
+    assert "<strong>Basic</strong>: granted on" in html
+    assert "set_plan command" not in html
+    assert "staff@example.com" not in html
+
+
+def test_a_staff_change_in_admin_is_told_without_naming_the_staff_member(client, member):
+    staff = User.objects.create_user("staff@example.com", PASSWORD, is_staff=True)
+    services.change_plan(
+        user=member,
+        plan=Plan.BASIC,
+        changed_by=staff,
+        reason="Plan changed from Free to Basic in admin",
+    )
+
+    html = account_html(client, member)
+
+    assert "Free to Basic</strong>, by a member of our staff." in html
+    assert "Changed in the site&#x27;s administration." in html
+    assert "staff@example.com" not in html
+
+
+def test_a_pending_request_says_the_day_it_will_be_decided_by(client, member):
+    services.request_upgrade(user=member, plan=Plan.PREMIUM)
+    friday = timezone.make_aware(datetime(2031, 5, 2, 16, 0))  # a Friday afternoon
+    member.upgrade_requests.update(created_at=friday)
+
+    with mock.patch("careers.plan_history.localdate", return_value=friday.date()):
+        html = account_html(client, member)
+
+    assert "Our staff decide within 2 working days (Monday to Friday)" in html
+    assert "so by <strong>Tuesday, May 6, 2031</strong>" in html
+    assert "That day has passed" not in html
+    # Later than promised: said plainly, and the request keeps its place.
+    wednesday = friday.date() + timedelta(days=5)
+    with mock.patch("careers.plan_history.localdate", return_value=wednesday):
+        html = client.get(reverse("account")).content.decode()
+    assert "That day has passed, and we are sorry for the wait." in html
+
+
+@pytest.mark.parametrize(
+    ("asked", "due"),
+    [
+        (datetime(2031, 5, 2, 16, 0), "2031-05-06"),  # Friday: Monday, Tuesday
+        (datetime(2031, 5, 3, 10, 0), "2031-05-06"),  # Saturday
+        (datetime(2031, 5, 4, 23, 0), "2031-05-06"),  # Sunday
+        (datetime(2031, 4, 30, 9, 0), "2031-05-02"),  # Wednesday: Thursday, Friday
+        (datetime(2031, 5, 1, 9, 0), "2031-05-05"),  # Thursday: Friday, Monday
+    ],
+)
+def test_an_upgrade_is_decided_within_two_working_days(asked, due):
+    from careers.plans import DECISION_WORKING_DAYS, decision_due
+
+    assert DECISION_WORKING_DAYS == 2
+    assert decision_due(timezone.make_aware(asked)).isoformat() == due
+
+
+def test_the_decision_days_are_written_in_one_place(client, member, monkeypatch):
+    import careers.plans
+
+    monkeypatch.setattr(careers.plans, "DECISION_WORKING_DAYS", 3)
+    client.force_login(member)
+    assert (
+        "within <strong>3 working days</strong>" in client.get(reverse("pricing")).content.decode()
+    )
+    response = client.post(reverse("upgrade-request"), {"plan": "basic"}, follow=True)
+    assert "(within 3 working days)" in response.content.decode()
+    assert "within 3 working days (Monday to Friday)" in response.content.decode()
+
+
+def test_the_account_page_query_count_does_not_grow_with_its_history(
+    client, member, django_assert_max_num_queries
+):
+    for plan in [Plan.BASIC, Plan.PREMIUM, Plan.FREE] * 5:
+        services.change_plan(user=member, plan=plan)
+    for _ in range(5):
+        services.request_upgrade(user=member, plan=Plan.BASIC)
+        services.withdraw_upgrade_request(user=member)
+    client.force_login(member)
+    # session, user, plan offer, plan history, upgrade requests
+    with django_assert_max_num_queries(5):
+        html = client.get(reverse("account")).content.decode()
+    assert html.count("withdrawn by you on") == 5
+    assert html.count("Premium to Free</strong>") == 5
+
+
+def test_the_pricing_page_says_what_each_plan_unlocks_and_how_upgrades_are_decided(client, db):
+    html = client.get(reverse("pricing")).content.decode()
+    assert "Up to <strong>2</strong> alternative occupations on every occupation's page" in html
+    assert '<p class="plan-price">No charge</p>' in html
+    assert "within <strong>2 working days</strong> (Monday to Friday)" in html
+    assert "emails you the decision" in html
+
+
+# Password rules in the site's words
+
+STOCK_RULES = [
+    "too similar to your other personal information",
+    "must contain at least 8 characters",
+    "commonly used password",
+    "entirely numeric",
+]
+SITE_RULES = [
+    "Not too close to your email address.",
+    "At least 8 characters long.",
+    "Not one of the thousands of passwords people use most often.",
+    "Not made of digits alone: add a letter or a sign.",
+]
+
+
+def assert_site_rules(html):
+    for stock in STOCK_RULES:
+        assert stock not in html, stock
+    for rule in SITE_RULES:
+        assert rule in html, rule
+
+
+def test_the_sign_up_password_page_gives_the_rules_in_the_sites_words(client, db, signup):
+    signup(client)
+    html = client.get(link_in(mail.outbox[0])).content.decode()
+    assert_site_rules(html)
+    # The validators still decide.
+    response = choose_password(client, link_in(mail.outbox[0]), password="12345678903")
+    assert "entirely numeric" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_the_change_and_reset_password_pages_give_the_same_rules(client, member):
+    client.force_login(member)
+    assert_site_rules(client.get(reverse("password_change")).content.decode())
+    client.logout()
+    client.post(reverse("password_reset"), {"email": "member@example.com"})
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body)
+    assert_site_rules(client.get(link.group(1), follow=True).content.decode())
+
+
+def test_the_rules_follow_the_configured_validators(client, db, signup, settings):
+    settings.AUTH_PASSWORD_VALIDATORS = [
+        {
+            "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+            "OPTIONS": {"min_length": 12},
+        },
+    ]
+    signup(client)
+    html = client.get(link_in(mail.outbox[0])).content.decode()
+    assert "At least 12 characters long." in html
+    assert "Not too close to your email address." not in html

@@ -277,8 +277,95 @@ def test_group_page_query_count_does_not_grow_with_rows(client, sample, django_a
 
 def test_minor_and_broad_codes_open_their_major_group_filtered(client, sample):
     response = client.get(group_url("29-2050"))
-    assert response.status_code == 302
+    assert response.status_code == 301
     assert response["Location"] == f"{group_url()}?group=29-2050#occupations"
+
+
+def test_a_minor_code_keeps_the_filters_order_and_page_size_but_not_other_parameters(
+    client, sample
+):
+    response = client.get(
+        group_url("29-2000"),
+        {
+            "min": "40000",
+            "max": "90000",
+            "sort": "-median",
+            "per_page": "50",
+            "page": "3",
+            "q": "x",
+        },
+    )
+    assert response.status_code == 301
+    assert response["Location"] == (
+        f"{group_url()}?group=29-2000&min=40000&max=90000&sort=-median&per_page=50#occupations"
+    )
+    assert client.get(response["Location"]).status_code == 200
+
+
+# --- One page per SOC group ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "canonical"),
+    [
+        (HEALTHCARE, "/occupations/groups/29-0000/"),
+        ("29-2000", "/occupations/groups/29-0000/?group=29-2000#occupations"),
+        ("29-2050", "/occupations/groups/29-0000/?group=29-2050#occupations"),
+    ],
+)
+def test_one_page_per_soc_group_the_slug_address_redirects_to_it(client, sample, code, canonical):
+    group = Occupation.objects.get(soc_code=code)
+    assert group.get_absolute_url() == canonical
+    for query in ("", "?release=2025&wages=annual-percentiles"):
+        response = client.get(f"/occupations/{group.slug}/{query}")
+        assert response.status_code == 301, query
+        # A profile's salary choice means nothing on the browse page: it is not carried over.
+        assert response["Location"] == canonical
+    # The SOC-code address goes straight to it too.
+    assert client.get(f"/occupations/{code}/?release=2025")["Location"] == canonical
+    page = client.get(canonical)
+    assert page.status_code == 200
+    assert f"<h1>{Occupation.objects.get(soc_code=f'{code[:2]}-0000').title}</h1>" in (
+        page.content.decode()
+    )
+
+
+def test_every_link_to_a_group_points_to_its_one_page(client, sample):
+    """Breadcrumbs and "Part of" on an occupation's page, the search results, the browse index
+    and the state page's groups: all at the group's browse page, none at its slug address."""
+    from tests.sample_data import release_2025
+
+    major, minor = (Occupation.objects.get(soc_code=code) for code in ("29-0000", "29-2000"))
+    slug_addresses = [f'href="/occupations/{group.slug}/"' for group in (major, minor)]
+    pages = {
+        "profile": "/occupations/medical-records-specialist/",
+        "search": "/search/?q=healthcare+practitioners",
+        "index": "/occupations/",
+        "state": f"/states/ca/?level=all&release={release_2025().year}&per_page=100",
+    }
+    for name, path in pages.items():
+        html = client.get(path).content.decode()
+        for address in slug_addresses:
+            assert address not in html, (name, address)
+    profile = client.get(pages["profile"]).content.decode()
+    crumbs = re.search(r'<nav class="breadcrumbs.*?</nav>', profile, flags=re.S).group(0)
+    assert f'<a href="{group_url()}">{major.title}</a>' in crumbs
+    assert f'<a href="{group_url()}?group=29-2000#occupations">{minor.title}</a>' in crumbs
+    part_of = re.search(r"<dt>Part of</dt>.*?</dd>", profile, flags=re.S).group(0)
+    assert f'href="{group_url()}"' in part_of
+    search = client.get(pages["search"]).content.decode()
+    assert f'href="{group_url()}"' in search
+
+
+def test_a_groups_page_links_its_pay_in_each_state(client, sample):
+    html = client.get(group_url()).content.decode()
+    major = Occupation.objects.get(soc_code=HEALTHCARE)
+    assert f'href="/salaries/{major.slug}/compare/"' in html
+    assert f'href="/salaries/{major.slug}/states.csv"' in html
+    assert client.get(f"/salaries/{major.slug}/states.csv").status_code == 200
+    compare = client.get(f"/salaries/{major.slug}/compare/?state=CA&state=TX").content.decode()
+    # Its "all states" link is the download: the group has no salary section of its own.
+    assert f'<a href="/salaries/{major.slug}/states.csv?release=2025">All states' in compare
 
 
 @pytest.mark.parametrize("code", ["29-2072", "99-0000", "00-0000"])

